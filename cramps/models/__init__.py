@@ -1,0 +1,33 @@
+from .accounts import RoutineSlot, User
+from .library import EvidenceLevel, FoodItem, PreventionTip, RedFlag, ReliefTechnique, TipEvidence
+from .logs import (
+    CheckIn,
+    CrampEpisode,
+    ExerciseSession,
+    HydrationEntry,
+    IntakeEntry,
+    StretchEntry,
+    TechniqueTrial,
+)
+from .reminders import Notification, ReminderDelivery, ReminderSchedule
+
+__all__ = [
+    "CheckIn",
+    "CrampEpisode",
+    "EvidenceLevel",
+    "ExerciseSession",
+    "FoodItem",
+    "HydrationEntry",
+    "IntakeEntry",
+    "Notification",
+    "PreventionTip",
+    "RedFlag",
+    "ReliefTechnique",
+    "ReminderDelivery",
+    "ReminderSchedule",
+    "RoutineSlot",
+    "StretchEntry",
+    "TechniqueTrial",
+    "TipEvidence",
+    "User",
+]

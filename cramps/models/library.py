@@ -1,0 +1,151 @@
+"""The relief library: reference data loaded from fixtures, keyed by slug."""
+
+from django.db import models
+
+
+class SlugManager(models.Manager):
+    """Fixtures refer to library rows by slug, so they survive re-loading on any database."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class _LibraryRow(models.Model):
+    slug = models.SlugField(max_length=60, unique=True)
+    source_url = models.URLField(max_length=500)
+    display_order = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlugManager()
+
+    class Meta:
+        abstract = True
+        ordering = ["display_order", "slug"]
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class EvidenceLevel(models.TextChoices):
+    SUPPORTED = "supported", "Supported"
+    LOW_CERTAINTY = "low_certainty", "Low-certainty support"
+    TRADITIONAL = "traditional", "Traditional practice"
+
+
+class ReliefTechnique(_LibraryRow):
+    class Kind(models.TextChoices):
+        ACUPOINT = "acupoint", "Acupressure point"
+        MASSAGE = "massage", "Massage"
+        STRETCH = "stretch", "Stretch"
+        ROUTINE = "routine", "Routine"
+
+    name = models.CharField(max_length=100)
+    native_name = models.CharField(max_length=50, blank=True)
+    point_code = models.CharField(max_length=10, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    summary = models.CharField(max_length=200)
+    location = models.TextField(help_text="Where it is, in landmarks a person can find.")
+    steps = models.JSONField(default=list, help_text="Ordered steps, one string each.")
+    duration_seconds = models.PositiveSmallIntegerField()
+    evidence = models.CharField(max_length=15, choices=EvidenceLevel.choices)
+    evidence_note = models.TextField(blank=True)
+    traditional_claim = models.TextField(
+        blank=True, help_text="What traditional Chinese medicine says it does; shown as such."
+    )
+    cautions = models.JSONField(default=list)
+    more_sources = models.JSONField(default=list, blank=True)
+    # Shown in the "cramp now" guide, in display order. Stretches and routines that are only
+    # for prevention (the bedtime routine, a warm-up) are logged but not walked through there.
+    in_cramp_guide = models.BooleanField(default=True)
+    # Needs hands on the leg: hidden when a red flag (a possible clot) is answered yes.
+    is_massage = models.BooleanField(default=True)
+
+    class Meta(_LibraryRow.Meta):
+        pass
+
+    def __str__(self):
+        return f"{self.name} ({self.point_code})" if self.point_code else self.name
+
+    @property
+    def is_traditional(self):
+        return self.evidence == EvidenceLevel.TRADITIONAL
+
+    @property
+    def is_stretch(self):
+        return self.kind in (self.Kind.STRETCH, self.Kind.ROUTINE)
+
+
+class TipEvidence(models.TextChoices):
+    LOW_CERTAINTY_SUPPORTED = "low_certainty_supported", "Low-certainty support"
+    PLAUSIBLE = "plausible", "Plausible, weak evidence"
+    GENERAL_HEALTH = "general_health", "Good for general health; cramp benefit unproven"
+    TRADITIONAL = "traditional", "Traditional advice, no evidence"
+    NO_EVIDENCE = "no_evidence", "No evidence; harmless"
+
+
+class PreventionTip(_LibraryRow):
+    class Category(models.TextChoices):
+        HYDRATION = "hydration", "Hydration"
+        ELECTROLYTES = "electrolytes", "Electrolytes"
+        STRETCHING = "stretching", "Stretching"
+        WARM_UP = "warm_up", "Warm-up"
+        CLOTHING = "clothing", "Clothing"
+        WARMTH = "warmth", "Warmth"
+        LOAD = "load", "Load"
+        MOOD = "mood", "Mood"
+
+    title = models.CharField(max_length=150)
+    body = models.TextField()
+    category = models.CharField(max_length=15, choices=Category.choices)
+    evidence = models.CharField(max_length=25, choices=TipEvidence.choices)
+    note = models.TextField(blank=True, help_text="A caution or nuance that matters.")
+
+    class Meta(_LibraryRow.Meta):
+        pass
+
+    def __str__(self):
+        return self.title
+
+
+class RedFlag(_LibraryRow):
+    class Urgency(models.TextChoices):
+        EMERGENCY = "emergency", "Emergency: call the emergency number"
+        SAME_DAY = "same_day", "Get care today"
+        SEE_DOCTOR = "see_doctor", "See a doctor"
+
+    title = models.CharField(max_length=150)
+    urgency = models.CharField(max_length=12, choices=Urgency.choices)
+    signs = models.JSONField(default=list)
+    action = models.TextField()
+
+    class Meta(_LibraryRow.Meta):
+        pass
+
+    def __str__(self):
+        return self.title
+
+
+class FoodItem(_LibraryRow):
+    class Kind(models.TextChoices):
+        FOOD = "food", "Food"
+        DRINK = "drink", "Drink"
+        SUPPLEMENT = "supplement", "Supplement"
+
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.FOOD)
+    portion = models.CharField(max_length=60, help_text="e.g. 1 medium (118 g)")
+    potassium_mg = models.PositiveIntegerField(default=0)
+    calcium_mg = models.PositiveIntegerField(default=0)
+    magnesium_mg = models.PositiveIntegerField(default=0)
+    sodium_mg = models.PositiveIntegerField(default=0)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta(_LibraryRow.Meta):
+        pass
+
+    def __str__(self):
+        return f"{self.name}, {self.portion}"
+
+    MINERALS = ("potassium", "calcium", "magnesium", "sodium")
+
+    def minerals(self):
+        return {m: getattr(self, f"{m}_mg") for m in self.MINERALS}

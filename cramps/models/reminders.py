@@ -1,0 +1,117 @@
+"""Reminders: one schedule per user and kind, one delivery row per occurrence, in-app notifications.
+
+The database is the source of truth. The dispatcher claims schedules whose stored `next_due_at`
+has passed, writes one `ReminderDelivery` per occurrence (unique, so an occurrence is never sent
+twice), advances `next_due_at`, and queues the send tasks after commit.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class ReminderKind(models.TextChoices):
+    BEDTIME = "bedtime", "Bedtime stretch"
+    PRE_EXERCISE = "pre_exercise", "Before exercise"
+
+
+class ReminderSchedule(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_schedules"
+    )
+    kind = models.CharField(max_length=12, choices=ReminderKind.choices)
+    enabled = models.BooleanField(default=True)
+    lead_minutes = models.PositiveSmallIntegerField(default=30)
+    by_email = models.BooleanField(default=True)
+    in_app = models.BooleanField(default=True)
+    # The next occurrence's send time, in UTC; null when nothing is scheduled.
+    next_due_at = models.DateTimeField(null=True, blank=True)
+    # What the next due time belongs to: the local date (bedtime) or the session (pre-exercise).
+    next_occurrence = models.CharField(max_length=80, blank=True)
+    snoozed_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_schedule_per_kind")
+        ]
+        indexes = [
+            # The dispatcher's query: enabled schedules with next_due_at <= now, oldest first.
+            models.Index(
+                fields=["next_due_at"],
+                name="schedule_due",
+                condition=Q(enabled=True, next_due_at__isnull=False),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} reminder for {self.user}"
+
+
+class ReminderDelivery(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_deliveries"
+    )
+    kind = models.CharField(max_length=12, choices=ReminderKind.choices)
+    occurrence = models.CharField(max_length=80)
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    detail = models.TextField(blank=True, help_text="Why it was skipped or failed.")
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-due_at"]
+        verbose_name_plural = "reminder deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "occurrence"], name="one_delivery_per_occurrence"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.occurrence}: {self.status}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    delivery = models.OneToOneField(
+        ReminderDelivery, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The bell's unread count on every page.
+            models.Index(
+                fields=["user"], name="notification_unread", condition=Q(read_at__isnull=True)
+            )
+        ]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,12 @@
+"""The app's URLs, one module per area; every name lives in the `cramps:` namespace."""
+
+from . import accounts, logs, relief, reminders
+
+app_name = "cramps"
+
+urlpatterns = [
+    *relief.urlpatterns,
+    *accounts.urlpatterns,
+    *logs.urlpatterns,
+    *reminders.urlpatterns,
+]

@@ -1,0 +1,5 @@
+from django.http import HttpResponse
+
+
+def history(request):
+    return HttpResponse("TODO")
