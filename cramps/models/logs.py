@@ -8,6 +8,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from cramps.validators import not_in_future
+
 from .library import FoodItem, ReliefTechnique
 
 MAX_NOTES = 10_000
@@ -64,7 +66,7 @@ class CrampEpisode(_Entry):
     # Over this, a cramp is a red flag (NHS inform): the entry is kept and the warning shown.
     LONG_CRAMP_SECONDS = 600
 
-    started_at = models.DateTimeField()
+    started_at = models.DateTimeField(validators=[not_in_future])
     duration_seconds = models.PositiveIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(24 * 3600)]
     )
@@ -132,7 +134,7 @@ class HydrationEntry(_Entry):
         MILK = "milk", "Milk"
         OTHER = "other", "Other"
 
-    at = models.DateTimeField()
+    at = models.DateTimeField(validators=[not_in_future])
     amount_ml = models.PositiveIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(MAX_DRINK_ML)]
     )
@@ -160,7 +162,7 @@ class IntakeEntry(_Entry):
     the catalogue never rewrites history.
     """
 
-    at = models.DateTimeField()
+    at = models.DateTimeField(validators=[not_in_future])
     food = models.ForeignKey(FoodItem, on_delete=models.PROTECT, null=True, blank=True)
     servings = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     label = models.CharField(max_length=100, blank=True)
@@ -199,7 +201,7 @@ class StretchEntry(_Entry):
         BEFORE_BED = "before_bed", "Before bed"
         OTHER = "other", "Other"
 
-    at = models.DateTimeField()
+    at = models.DateTimeField(validators=[not_in_future])
     technique = models.ForeignKey(ReliefTechnique, on_delete=models.PROTECT)
     duration_minutes = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(240)]
