@@ -173,6 +173,7 @@ class Migration(migrations.Migration):
                 ('detail', models.TextField(blank=True, help_text='Why it was skipped or failed.')),
                 ('subject', models.CharField(blank=True, max_length=200)),
                 ('body', models.TextField(blank=True)),
+                ('queued_at', models.DateTimeField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('finished_at', models.DateTimeField(blank=True, null=True)),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminder_deliveries', to=settings.AUTH_USER_MODEL)),

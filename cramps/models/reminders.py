@@ -66,6 +66,9 @@ class ReminderDelivery(models.Model):
     detail = models.TextField(blank=True, help_text="Why it was skipped or failed.")
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField(blank=True)
+    # When a send task was last queued for it. A pending delivery that was never queued (the
+    # broker was down), or whose message was lost, is queued again by the dispatcher.
+    queued_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
