@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "cramps",
 ]
 
@@ -220,6 +221,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Log cramps, drinks, minerals, stretches, exercise and daily check-ins.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page serves Swagger UI / Redoc from our own static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Separate request and response components, so read-only fields (id, created_at, computed
+    # mg figures) are not shown as required input.
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 if not DEBUG:
