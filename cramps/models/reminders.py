@@ -15,6 +15,11 @@ class ReminderKind(models.TextChoices):
     PRE_EXERCISE = "pre_exercise", "Before exercise"
 
 
+class UserScopedQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+
 class ReminderSchedule(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_schedules"
@@ -29,6 +34,8 @@ class ReminderSchedule(models.Model):
     # What the next due time belongs to: the local date (bedtime) or the session (pre-exercise).
     next_occurrence = models.CharField(max_length=80, blank=True)
     snoozed_until = models.DateTimeField(null=True, blank=True)
+
+    objects = UserScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -71,6 +78,10 @@ class ReminderDelivery(models.Model):
     queued_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Set once the email went out: a retried send never emails the same occurrence twice.
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = UserScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-due_at"]
