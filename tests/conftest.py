@@ -21,6 +21,13 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 LIBRARY_FIXTURES = ("techniques", "tips", "red_flags", "foods")
 
 
+def pytest_report_header(config):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return f"crampless: database={engine} broker={settings.CELERY_BROKER_URL.split('://')[0]} CI={IN_CI}"
+
+
 def server_missing(reason: str):
     """Skip locally; in CI a missing server is a failure, never a skip."""
     if IN_CI:
