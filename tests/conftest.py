@@ -25,7 +25,8 @@ def pytest_report_header(config):
     from django.conf import settings
 
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    return f"crampless: database={engine} broker={settings.CELERY_BROKER_URL.split('://')[0]} CI={IN_CI}"
+    broker = settings.CELERY_BROKER_URL.split("://")[0]
+    return f"crampless: database={engine} broker={broker} CI={IN_CI}"
 
 
 def server_missing(reason: str):
