@@ -86,6 +86,13 @@ class ReminderDelivery(models.Model):
     class Meta:
         ordering = ["-due_at"]
         verbose_name_plural = "reminder deliveries"
+        indexes = [
+            # The dispatcher's sweep: pending deliveries that are due (new, snoozed, or whose send
+            # message was lost). Only pending rows are indexed, so it stays small as history grows.
+            models.Index(
+                fields=["due_at"], name="delivery_pending_due", condition=Q(status="pending")
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "kind", "occurrence"], name="one_delivery_per_occurrence"
