@@ -1,9 +1,90 @@
-from django.http import HttpResponse
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
+
+from cramps.forms.accounts import ProfileForm, RoutineFormSet, SignupForm, timezone_choices
+from cramps.reminders import schedule
+
+
+def _token_of(user) -> Token | None:
+    """The user's own API token: reached only through the user, never by an id from a request."""
+    return Token.objects.filter(user=user).first()
 
 
 def signup(request):
-    return HttpResponse("TODO")
+    if request.user.is_authenticated:
+        return redirect("cramps:profile")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user)
+        schedule.refresh_schedules(user)
+        messages.success(
+            request,
+            "Welcome to Crampless! Check your time zone, bedtime and exercise routine below, "
+            "so reminders arrive at the right local time.",
+        )
+        return redirect("cramps:profile")
+    context = {"form": form, "timezones": timezone_choices()}
+    return render(request, "cramps/account/signup.html", context)
 
 
+@login_required
 def profile(request):
-    return HttpResponse("TODO")
+    # What is saved, not what was just typed: the notes follow the stored profile.
+    show_pregnancy_notes = request.user.pregnant
+    form = ProfileForm(request.POST or None, instance=request.user)
+    formset = RoutineFormSet(request.POST or None, instance=request.user, prefix="routine")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            with transaction.atomic():
+                form.save()
+                formset.save()
+        except IntegrityError:
+            # Another tab or the API added a slot at that time after this page was loaded.
+            request.user.refresh_from_db()
+            formset.non_form_errors().append(
+                "One of these slots clashes with a slot saved meanwhile. Nothing was saved: "
+                "reload the page to see your current routine."
+            )
+        else:
+            schedule.refresh_schedules(request.user)
+            messages.success(request, "Profile saved. Reminders follow the new settings.")
+            if form.targets_switched:
+                messages.info(request, "Your daily targets now use the defaults for your sex.")
+            return redirect("cramps:profile")
+    context = {
+        "form": form,
+        "formset": formset,
+        "timezones": timezone_choices(),
+        "token": _token_of(request.user),
+        "show_pregnancy_notes": show_pregnancy_notes,
+    }
+    return render(request, "cramps/account/profile.html", context)
+
+
+@login_required
+@require_POST
+def token_create(request):
+    """A new API token, shown once; an existing one is replaced and stops working."""
+    replaced = Token.objects.filter(user=request.user).delete()[0] > 0
+    token = Token.objects.create(user=request.user)
+    messages.success(
+        request,
+        "New API token created; the old one no longer works." if replaced else "API token created.",
+    )
+    return render(request, "cramps/account/token_created.html", {"token": token})
+
+
+@login_required
+@require_POST
+def token_revoke(request):
+    if Token.objects.filter(user=request.user).delete()[0]:
+        messages.success(request, "API token revoked. Apps using it can no longer sign in.")
+    else:
+        messages.info(request, "You had no API token.")
+    return redirect("cramps:profile")

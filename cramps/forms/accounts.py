@@ -1,0 +1,348 @@
+"""Sign-up, the profile (zone, sleep, quiet hours, targets) and the weekly routine formset."""
+
+from functools import cache
+from zoneinfo import available_timezones
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet, inlineformset_factory
+
+from cramps.models import RoutineSlot, User
+from cramps.targets import default_targets
+
+DRINKS_HELP = "Drink to thirst; this is a guide, not a quota. Don't force extra fluid."
+SEX_HELP = "Only used to choose default targets and show pregnancy notes."
+
+# Profile field -> attribute of cramps.targets.Targets.
+TARGET_FIELDS = {
+    "drinks_target_ml": "drinks_ml",
+    "potassium_target_mg": "potassium_mg",
+    "calcium_target_mg": "calcium_mg",
+    "magnesium_target_mg": "magnesium_mg",
+    "sodium_target_mg": "sodium_mg",
+}
+
+
+@cache
+def _zones_by_lower_name() -> dict[str, str]:
+    return {name.lower(): name for name in available_timezones()}
+
+
+@cache
+def timezone_choices() -> list[str]:
+    """Zones for the <datalist>: the Area/City names people pick from, plus UTC."""
+    return sorted(n for n in available_timezones() if "/" in n and not n.startswith("Etc/")) + [
+        "UTC"
+    ]
+
+
+def _clean_timezone_name(value: str) -> str:
+    name = _zones_by_lower_name().get(value.strip().lower())
+    if name is None:
+        raise ValidationError(
+            "“%(value)s” is not a time zone we know. Pick one from the list, "
+            "for example Europe/Berlin or America/New_York.",
+            code="unknown_timezone",
+            params={"value": value},
+        )
+    return name
+
+
+def _timezone_widget() -> forms.TextInput:
+    # The list keeps the field usable without JavaScript; timezone.js suggests the browser's zone.
+    return forms.TextInput(
+        attrs={
+            "list": "timezone-list",
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "autocapitalize": "off",
+            "data-tz-detect": "",
+            "data-tz-default": User._meta.get_field("timezone").default,
+        }
+    )
+
+
+def _time_widget() -> forms.TimeInput:
+    return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class _CrispyMixin:
+    """Crispy rendering inside our own <form> tag (the templates hold the tag and the buttons)."""
+
+    def _add_helper(self, layout=None):
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's own <form> carries the token
+        if layout is not None:
+            self.helper.layout = layout
+
+
+class SignupForm(_CrispyMixin, auth_forms.UserCreationForm):
+    field_order = ("username", "email", "password1", "password2", "timezone")
+
+    class Meta(auth_forms.UserCreationForm.Meta):
+        model = User
+        fields = ("username", "email", "timezone")
+        widgets = {"timezone": _timezone_widget()}
+        help_texts = {"timezone": "Reminders and your daily totals follow this zone."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["email"].help_text = "For resetting your password and, if you want, reminders."
+        self.fields["timezone"].label = "Time zone"
+        self._add_helper()
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                "An account with this email already exists. Log in, or reset your password.",
+                code="duplicate_email",
+            )
+        return email
+
+    def clean_timezone(self):
+        return _clean_timezone_name(self.cleaned_data["timezone"])
+
+
+def switched_targets(values: dict, old_sex: str, new_sex: str, reset: bool = False) -> dict:
+    """Targets after a change of sex: values still at the old defaults follow the new defaults.
+
+    Values the user chose themselves stay, unless they asked for a reset.
+    """
+    old, new = default_targets(old_sex), default_targets(new_sex)
+    result = dict(values)
+    for field, attr in TARGET_FIELDS.items():
+        if field in values and (reset or values[field] == getattr(old, attr)):
+            result[field] = getattr(new, attr)
+    return result
+
+
+class ProfileForm(_CrispyMixin, forms.ModelForm):
+    reset_targets = forms.BooleanField(
+        required=False,
+        label="Reset the targets to the defaults",
+        help_text="The defaults depend on the sex you chose above.",
+    )
+
+    class Meta:
+        model = User
+        fields = (
+            "timezone",
+            "bedtime",
+            "wake_time",
+            "quiet_hours_start",
+            "quiet_hours_end",
+            "sex",
+            "pregnant",
+            "drinks_target_ml",
+            "potassium_target_mg",
+            "calcium_target_mg",
+            "magnesium_target_mg",
+            "sodium_target_mg",
+        )
+        widgets = {
+            "timezone": _timezone_widget(),
+            "bedtime": _time_widget(),
+            "wake_time": _time_widget(),
+            "quiet_hours_start": _time_widget(),
+            "quiet_hours_end": _time_widget(),
+        }
+        labels = {
+            "timezone": "Time zone",
+            "wake_time": "Wake time",
+            "quiet_hours_start": "Quiet from",
+            "quiet_hours_end": "Quiet until",
+            "sex": "Sex",
+            "pregnant": "I am pregnant",
+            "drinks_target_ml": "Drinks (ml a day)",
+            "potassium_target_mg": "Potassium (mg)",
+            "calcium_target_mg": "Calcium (mg)",
+            "magnesium_target_mg": "Magnesium (mg)",
+            "sodium_target_mg": "Sodium (mg)",
+        }
+        help_texts = {
+            "timezone": "Reminders and your daily totals follow this zone.",
+            "quiet_hours_start": "No reminders between these times. Leave both empty for none.",
+            "sex": SEX_HELP,
+            "pregnant": SEX_HELP,
+            "drinks_target_ml": DRINKS_HELP,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.targets_switched = False
+        self._add_helper(
+            Layout(
+                Fieldset("Time zone", "timezone"),
+                Fieldset("Sleep", Row(Column("bedtime"), Column("wake_time"))),
+                Fieldset(
+                    "Quiet hours for reminders",
+                    Row(Column("quiet_hours_start"), Column("quiet_hours_end")),
+                ),
+                Fieldset("About you", "sex", "pregnant"),
+                Fieldset(
+                    "Daily targets",
+                    "drinks_target_ml",
+                    Row(
+                        Column(Field("potassium_target_mg"), css_class="col-6"),
+                        Column(Field("calcium_target_mg"), css_class="col-6"),
+                    ),
+                    Row(
+                        Column(Field("magnesium_target_mg"), css_class="col-6"),
+                        Column(Field("sodium_target_mg"), css_class="col-6"),
+                    ),
+                    "reset_targets",
+                ),
+            )
+        )
+
+    def clean_timezone(self):
+        return _clean_timezone_name(self.cleaned_data["timezone"])
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("quiet_hours_start"), cleaned.get("quiet_hours_end")
+        if (start is None) != (end is None) and not self._has_error_in("quiet_hours"):
+            missing = "quiet_hours_end" if end is None else "quiet_hours_start"
+            self.add_error(
+                missing, "Set both the start and the end of quiet hours, or leave both empty."
+            )
+        elif start is not None and start == end:
+            self.add_error("quiet_hours_end", "Quiet hours can't start and end at the same time.")
+
+        sex = cleaned.get("sex")
+        if cleaned.get("pregnant") and sex not in (None, User.Sex.FEMALE, User.Sex.UNSPECIFIED):
+            self.add_error(
+                "pregnant",
+                "Pregnancy can only be set when sex is Female or Prefer not to say.",
+            )
+
+        if sex is not None:
+            old_sex = self.instance.sex if self.instance.pk else ""
+            reset = cleaned.get("reset_targets", False)
+            if sex != old_sex or reset:
+                switched = switched_targets(cleaned, old_sex, sex, reset=reset)
+                self.targets_switched = switched != cleaned
+                cleaned.update(switched)
+        return cleaned
+
+    def _has_error_in(self, prefix: str) -> bool:
+        return any(name.startswith(prefix) for name in self.errors)
+
+
+class RoutineSlotForm(forms.ModelForm):
+    class Meta:
+        model = RoutineSlot
+        fields = ("weekday", "start_time", "duration_minutes", "activity")
+        widgets = {"start_time": _time_widget()}
+        labels = {"start_time": "Starts at", "duration_minutes": "Minutes"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].widget.attrs["placeholder"] = "e.g. Running"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.render_hidden_fields = True
+        self.helper.layout = Layout(
+            Row(
+                Column("weekday", css_class="col-7"),
+                Column("start_time", css_class="col-5"),
+            ),
+            Row(
+                Column("duration_minutes", css_class="col-4"),
+                Column("activity", css_class="col-8"),
+            ),
+            "DELETE",
+        )
+
+
+class BaseRoutineFormSet(BaseInlineFormSet):
+    """The whole weekly routine of one user: validated as a set and saved without clashes."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove this slot"
+
+    def validate_unique(self):
+        # The formset holds every slot of the user, so a clash can only be between its own forms;
+        # say which slot clashes instead of Django's generic "duplicate data" message.
+        seen = set()
+        for form in self.forms:
+            if not form.is_valid() or self._should_delete_form(form):
+                continue
+            key = (form.cleaned_data.get("weekday"), form.cleaned_data.get("start_time"))
+            if None in key:
+                continue
+            if key in seen:
+                weekday = RoutineSlot.Weekday(key[0]).label
+                form.add_error(
+                    "start_time",
+                    f"You already have a slot on {weekday} at {key[1]:%H:%M}. "
+                    "Change the day or the time, or remove one of them.",
+                )
+            seen.add(key)
+
+    def save(self, commit=True):
+        """Delete, then move, then add: so swapping two slots' times never hits the constraint."""
+        assert commit, "the routine is always saved at once"
+        self.save_existing_objects(commit=False)
+        self.save_new_objects(commit=False)
+        for obj in self.deleted_objects:
+            obj.delete()
+        moved = [
+            obj for obj, changed in self.changed_objects if {"weekday", "start_time"} & set(changed)
+        ]
+        # A moved slot may take the old time of another moved slot: take them all out first and put
+        # them back with the same ids.
+        RoutineSlot.objects.filter(pk__in=[obj.pk for obj in moved]).delete()
+        for obj in moved:
+            obj.save(force_insert=True)
+        for obj, _changed in self.changed_objects:
+            if obj not in moved:
+                obj.save()
+        for obj in self.new_objects:
+            obj.save()
+        return [obj for obj, _ in self.changed_objects] + self.new_objects
+
+
+RoutineFormSet = inlineformset_factory(
+    User,
+    RoutineSlot,
+    form=RoutineSlotForm,
+    formset=BaseRoutineFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=21,
+    validate_max=True,
+)
+
+
+class LoginForm(_CrispyMixin, auth_forms.AuthenticationForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_helper()
+
+
+class PasswordChangeForm(_CrispyMixin, auth_forms.PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_helper()
+
+
+class PasswordResetForm(_CrispyMixin, auth_forms.PasswordResetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_helper()
+
+
+class SetPasswordForm(_CrispyMixin, auth_forms.SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_helper()
