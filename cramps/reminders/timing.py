@@ -1,0 +1,176 @@
+"""When reminders fall due: local wall times -> UTC instants, with the DST rules spelled out.
+
+Pure: no ORM, no clock. Callers pass the user's zone, their settings and "now" (aware, any zone).
+
+Rules
+- A local time that does not exist (the clocks jump forward over it) fires at the first valid
+  instant after it: 02:30 on Berlin's spring-forward night fires at 03:00 local.
+- A local time that exists twice (the clocks go back) fires once, at its first occurrence (fold=0).
+- A bedtime belongs to a night, named by the local date of its evening. A bedtime before noon
+  (e.g. 00:30) is after midnight: the night of 2026-03-28 has its 00:30 bedtime on 2026-03-29.
+- A reminder whose time has passed while its event (bedtime, session start) is still ahead is
+  due now rather than skipped: setting bedtime two minutes from now still reminds tonight.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+UTC = dt.UTC
+
+# A bedtime earlier than this local time is "after midnight" and belongs to the evening before.
+NIGHT_ROLLOVER = dt.time(12, 0)
+# A planned session this close to a routine slot's time, on the same local date, replaces it.
+SUPERSEDE_WINDOW = dt.timedelta(hours=2)
+# Routine occurrences are looked at this many local days ahead: a week plus today.
+ROUTINE_HORIZON_DAYS = 8
+# A bedtime reminder more than this late is pointless: it is skipped as stale, never sent late.
+BEDTIME_GRACE = dt.timedelta(hours=1)
+
+SNOOZE_MARK = "~snooze-"
+
+
+@dataclass(frozen=True, order=True)
+class Occurrence:
+    due_at: dt.datetime  # when the reminder goes out (UTC)
+    key: str  # ReminderDelivery.occurrence: unique per user and kind
+    starts_at: dt.datetime  # the event it is for: bedtime or the session's start (UTC)
+
+
+def local_instant(day: dt.date, wall: dt.time, zone: ZoneInfo) -> dt.datetime:
+    """The UTC instant of a local wall time on a local date, following the module's DST rules."""
+    first = dt.datetime.combine(day, wall.replace(tzinfo=None, fold=0), tzinfo=zone)
+    as_utc = first.astimezone(UTC)
+    if as_utc.astimezone(zone).replace(tzinfo=None) == first.replace(tzinfo=None):
+        return as_utc  # exists (fold=0 is the first of two when ambiguous)
+    return _end_of_gap(first, zone)
+
+
+def _end_of_gap(wall: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    """The transition instant that skipped `wall`: the first valid instant after it.
+
+    fold=1 reads the wall time with the offset after the jump (an instant before the transition),
+    fold=0 with the offset before it (an instant after): the transition lies between; find it to
+    the second. Works for any gap size (30-minute jumps, whole skipped days).
+    """
+    low = wall.replace(fold=1).astimezone(UTC)
+    high = wall.replace(fold=0).astimezone(UTC)
+    low, high = min(low, high), max(low, high)
+    after = high.astimezone(zone).utcoffset()
+    while high - low > dt.timedelta(seconds=1):
+        mid = low + (high - low) / 2
+        if mid.astimezone(zone).utcoffset() == after:
+            high = mid
+        else:
+            low = mid
+    return high.replace(microsecond=0)
+
+
+def bedtime_night_of(night: dt.date, bedtime: dt.time, zone: ZoneInfo) -> dt.datetime:
+    """The UTC instant of bedtime in the night named by `night` (the local date of its evening)."""
+    day = night + dt.timedelta(days=1) if bedtime < NIGHT_ROLLOVER else night
+    return local_instant(day, bedtime, zone)
+
+
+def bedtime_occurrences(
+    zone: ZoneInfo, bedtime: dt.time, lead_minutes: int, now: dt.datetime, nights: int = 8
+) -> Iterator[Occurrence]:
+    """The next `nights` bedtime reminders whose bedtime is still ahead, earliest first."""
+    lead = dt.timedelta(minutes=lead_minutes)
+    # Start a day early: at 00:10 the night of yesterday may still have its 00:30 bedtime ahead.
+    first_night = now.astimezone(zone).date() - dt.timedelta(days=1)
+    for offset in range(nights + 1):
+        night = first_night + dt.timedelta(days=offset)
+        starts = bedtime_night_of(night, bedtime, zone)
+        if starts > now:
+            yield Occurrence(max(starts - lead, now.astimezone(UTC)), night.isoformat(), starts)
+
+
+def next_bedtime(
+    zone: ZoneInfo, bedtime: dt.time, lead_minutes: int, now: dt.datetime
+) -> Occurrence:
+    return next(bedtime_occurrences(zone, bedtime, lead_minutes, now))
+
+
+@dataclass(frozen=True)
+class Session:
+    id: int
+    starts_at: dt.datetime
+    planned: bool = True  # done sessions still replace a routine occurrence, but get no reminder
+
+
+@dataclass(frozen=True)
+class Slot:
+    id: int
+    weekday: int  # Monday = 0
+    start_time: dt.time
+
+
+def exercise_occurrences(
+    zone: ZoneInfo,
+    lead_minutes: int,
+    now: dt.datetime,
+    sessions: Iterable[Session],
+    slots: Iterable[Slot],
+) -> list[Occurrence]:
+    """Pre-exercise reminders for sessions and routine slots that have not started, earliest first.
+
+    `sessions` are the user's non-cancelled sessions (include today's earlier ones: they can
+    replace a routine occurrence). A routine occurrence is superseded by a session that starts
+    within SUPERSEDE_WINDOW of it on the same local date.
+    """
+    lead = dt.timedelta(minutes=lead_minutes)
+    now = now.astimezone(UTC)
+    sessions = list(sessions)
+    found = [
+        Occurrence(max(s.starts_at - lead, now), f"session:{s.id}", s.starts_at.astimezone(UTC))
+        for s in sessions
+        if s.planned and s.starts_at > now
+    ]
+    today = now.astimezone(zone).date()
+    for slot in slots:
+        for offset in range(ROUTINE_HORIZON_DAYS):
+            day = today + dt.timedelta(days=offset)
+            if day.weekday() != slot.weekday:
+                continue
+            starts = local_instant(day, slot.start_time, zone)
+            if starts <= now or _superseded(starts, day, sessions, zone):
+                continue
+            key = f"routine:{slot.id}:{day.isoformat()}"
+            found.append(Occurrence(max(starts - lead, now), key, starts))
+    return sorted(found)
+
+
+def _superseded(starts: dt.datetime, day: dt.date, sessions: list[Session], zone) -> bool:
+    return any(
+        abs(s.starts_at - starts) <= SUPERSEDE_WINDOW and s.starts_at.astimezone(zone).date() == day
+        for s in sessions
+    )
+
+
+def base_occurrence(key: str) -> str:
+    """The occurrence a snoozed copy ("<key>~snooze-<n>") was made from."""
+    return key.split(SNOOZE_MARK, 1)[0]
+
+
+def routine_key_parts(key: str) -> tuple[int, dt.date] | None:
+    """(slot id, local date) of a "routine:<slot>:<date>" key, else None."""
+    kind, _, rest = base_occurrence(key).partition(":")
+    slot_id, _, day = rest.partition(":")
+    if kind != "routine":
+        return None
+    try:
+        return int(slot_id), dt.date.fromisoformat(day)
+    except ValueError:
+        return None
+
+
+def session_key_id(key: str) -> int | None:
+    kind, _, rest = base_occurrence(key).partition(":")
+    if kind != "session":
+        return None
+    try:
+        return int(rest)
+    except ValueError:
+        return None
