@@ -215,7 +215,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "cramps.api.schema.AutoSchema",
+    # JSON in and out only: text a user typed (HTML included) is data, never rendered as a page.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Crampless API",
@@ -229,6 +232,8 @@ SPECTACULAR_SETTINGS = {
     # Separate request and response components, so read-only fields (id, created_at, computed
     # mg figures) are not shown as required input.
     "COMPONENT_SPLIT_REQUEST": True,
+    # Tags and operation ids from the path after /api/v1/ ("cramps", "cramps_create").
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 
 if not DEBUG:

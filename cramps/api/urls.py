@@ -1,7 +1,26 @@
-from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+"""API URLs: /api/v1/ (one router), /api/schema/ (OpenAPI), /api/docs/ (Swagger UI, no CDN)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("cramps", views.CrampEpisodeViewSet, basename="api-cramps")
+router.register("hydration", views.HydrationEntryViewSet, basename="api-hydration")
+router.register("intake", views.IntakeEntryViewSet, basename="api-intake")
+router.register("stretches", views.StretchEntryViewSet, basename="api-stretches")
+router.register("exercise", views.ExerciseSessionViewSet, basename="api-exercise")
+router.register("checkins", views.CheckInViewSet, basename="api-checkins")
+router.register("techniques", views.ReliefTechniqueViewSet, basename="api-techniques")
+router.register("tips", views.PreventionTipViewSet, basename="api-tips")
+router.register("red-flags", views.RedFlagViewSet, basename="api-red-flags")
+router.register("foods", views.FoodItemViewSet, basename="api-foods")
 
 urlpatterns = [
+    path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its start-up script as a file: no inline <script> for the CSP.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -1,0 +1,72 @@
+"""Serializer fields with the API's rules for times and library references."""
+
+import datetime as dt
+from zoneinfo import ZoneInfoNotFoundError
+
+from django.core.validators import slug_re
+from django.utils import timezone
+from rest_framework import serializers
+
+
+def _user_zone(context):
+    user = getattr(context.get("request"), "user", None)
+    if user is None or not user.is_authenticated:
+        return dt.UTC
+    try:
+        return user.tz
+    except (ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
+class LocalDateTimeField(serializers.DateTimeField):
+    """ISO 8601 in; a time without an offset is the user's wall time (`user.tz`). Out in UTC.
+
+    The web forms read a `datetime-local` value the same way (the user's zone is active there),
+    so a phone shortcut that sends "2026-03-10T23:40" means what the user saw on their clock.
+    """
+
+    default_error_messages = {
+        "make_aware": (
+            "This local time does not exist in {timezone} (the clocks skipped it). "
+            "Give the time with an offset, e.g. 2026-03-29T03:30:00+02:00."
+        ),
+        "overflow": "This time is out of range.",
+    }
+
+    def default_timezone(self):
+        return dt.UTC
+
+    def enforce_timezone(self, value):
+        try:
+            if timezone.is_naive(value):
+                zone = _user_zone(self.context)
+                local = value.replace(tzinfo=zone)
+                # A wall time the clocks skipped (spring forward) does not survive a round trip.
+                # A repeated one (fall back) is read as its first occurrence.
+                if local.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != value:
+                    self.fail("make_aware", timezone=zone)
+                value = local
+            return value.astimezone(dt.UTC)
+        except OverflowError:
+            self.fail("overflow")
+
+
+class LibrarySlugField(serializers.SlugRelatedField):
+    """A relief library row named by its slug; anything that is not a known slug is a 400."""
+
+    def __init__(self, noun, listing, **kwargs):
+        kwargs.setdefault("slug_field", "slug")
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "does_not_exist": f'No {noun} with the slug "{{value}}". See {listing}.',
+                "invalid": f'Give the {noun}\'s slug as text, e.g. "banana". See {listing}.',
+            },
+        )
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        # Checked before the query: some databases reject odd text (NUL bytes) with an error.
+        if not isinstance(data, str) or len(data) > 60 or not slug_re.match(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)

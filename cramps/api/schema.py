@@ -1,0 +1,44 @@
+"""OpenAPI generation: every operation documents the errors DRF really returns.
+
+Schema-driven test tools (schemathesis) treat an undocumented status code as a failure, and
+clients deserve to know that a bad field is a 400 with messages per field.
+"""
+
+from drf_spectacular import openapi
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework.permissions import AllowAny
+
+_DETAIL = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+_FIELD_ERRORS = {
+    "type": "object",
+    "description": (
+        "Messages per field name (a list of strings, or nested objects for nested fields); "
+        "`non_field_errors` for the body as a whole."
+    ),
+    "additionalProperties": {},
+}
+
+
+class AutoSchema(openapi.AutoSchema):
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        errors = {}
+        if self.method in ("POST", "PUT", "PATCH"):
+            errors["400"] = OpenApiResponse(
+                _FIELD_ERRORS, "Invalid input, with messages per field."
+            )
+            errors["415"] = OpenApiResponse(_DETAIL, "The body is not JSON.")
+        errors["401"] = OpenApiResponse(_DETAIL, "Not signed in, or a wrong token.")
+        if not all(isinstance(p, AllowAny) for p in self.view.get_permissions()):
+            errors["403"] = OpenApiResponse(_DETAIL, "Not allowed (e.g. a missing CSRF token).")
+        if "{" in self.path or self._is_list_view():
+            # A detail URL of someone else's row, or a list page past the end.
+            errors["404"] = OpenApiResponse(_DETAIL, "Not found.")
+        for code, response in errors.items():
+            if code not in responses:
+                responses[code] = self._get_response_for_code(response, code, direction=direction)
+        return responses

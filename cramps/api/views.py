@@ -1,0 +1,169 @@
+"""The JSON API: thin viewsets over the models and serializers.
+
+A user reaches their own rows only, through `Model.objects.for_user(request.user)`; anyone
+else's id is a 404. Lists are newest first, with their related rows fetched in a fixed number
+of queries.
+"""
+
+from django.db import transaction
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import permissions, status, viewsets
+from rest_framework.response import Response
+
+from cramps.models import (
+    CheckIn,
+    CrampEpisode,
+    ExerciseSession,
+    FoodItem,
+    HydrationEntry,
+    IntakeEntry,
+    PreventionTip,
+    RedFlag,
+    ReliefTechnique,
+    StretchEntry,
+    TechniqueTrial,
+)
+from cramps.reminders import schedule
+
+from . import serializers as s
+
+
+class _UserLogViewSet(viewsets.ModelViewSet):
+    """Create, list, read, update and delete one kind of the signed-in user's log.
+
+    A subclass's docstring is its description in the OpenAPI schema.
+    """
+
+    lookup_value_regex = r"[0-9]+"
+    newest_first: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        qs = self.queryset.model.objects.for_user(self.request.user)
+        return self.with_related(qs).order_by(*self.newest_first)
+
+    def with_related(self, qs):
+        return qs
+
+    def perform_create(self, serializer):
+        serializer.save(user=self.request.user)
+
+
+class CrampEpisodeViewSet(_UserLogViewSet):
+    """Cramp episodes. Only `side` and `severity` are required; `techniques_tried` is written
+    with the episode in one transaction (sent on update, it replaces the list)."""
+
+    queryset = CrampEpisode.objects.none()
+    serializer_class = s.CrampEpisodeSerializer
+    newest_first = ("-started_at", "-id")
+
+    def with_related(self, qs):
+        trials = TechniqueTrial.objects.select_related("technique").order_by("id")
+        return qs.prefetch_related(Prefetch("trials", queryset=trials))
+
+
+class HydrationEntryViewSet(_UserLogViewSet):
+    """Drinks. Only `amount_ml` is required (1-5000); `at` defaults to now, `drink` to water."""
+
+    queryset = HydrationEntry.objects.none()
+    serializer_class = s.HydrationEntrySerializer
+    newest_first = ("-at", "-id")
+
+
+class IntakeEntryViewSet(_UserLogViewSet):
+    """Minerals: a `food` slug with `servings` (mg computed and stored), or a `label` with
+    direct mg amounts. Not both, not neither."""
+
+    queryset = IntakeEntry.objects.none()
+    serializer_class = s.IntakeEntrySerializer
+    newest_first = ("-at", "-id")
+
+    def with_related(self, qs):
+        return qs.select_related("food")
+
+
+class StretchEntryViewSet(_UserLogViewSet):
+    """Stretches done: a stretch or routine `technique` slug, `duration_minutes`, `occasion`."""
+
+    queryset = StretchEntry.objects.none()
+    serializer_class = s.StretchEntrySerializer
+    newest_first = ("-at", "-id")
+
+    def with_related(self, qs):
+        return qs.select_related("technique")
+
+
+class ExerciseSessionViewSet(_UserLogViewSet):
+    """Exercise sessions, planned or done. Any change refreshes the user's reminder times."""
+
+    queryset = ExerciseSession.objects.none()
+    serializer_class = s.ExerciseSessionSerializer
+    newest_first = ("-starts_at", "-id")
+
+    @transaction.atomic
+    def perform_create(self, serializer):
+        super().perform_create(serializer)
+        schedule.refresh_schedules(self.request.user)
+
+    @transaction.atomic
+    def perform_update(self, serializer):
+        super().perform_update(serializer)
+        schedule.refresh_schedules(self.request.user)
+
+    @transaction.atomic
+    def perform_destroy(self, instance):
+        super().perform_destroy(instance)
+        schedule.refresh_schedules(self.request.user)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        description=(
+            "Upsert by date: a check-in for a date that already has one updates the answers "
+            "sent (201 when created, 200 when updated). `date` defaults to the user's local "
+            "today."
+        ),
+        responses={201: s.CheckInSerializer, 200: s.CheckInSerializer},
+    )
+)
+class CheckInViewSet(_UserLogViewSet):
+    """Daily check-ins, one per local date; each habit true, false or null (not answered)."""
+
+    queryset = CheckIn.objects.none()
+    serializer_class = s.CheckInSerializer
+    newest_first = ("-date", "-id")
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        code = status.HTTP_201_CREATED if serializer.created else status.HTTP_200_OK
+        return Response(serializer.data, status=code)
+
+
+class _LibraryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The relief library is public reference data, as on the web pages: no account needed."""
+
+    permission_classes = [permissions.AllowAny]
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+
+
+class ReliefTechniqueViewSet(_LibraryViewSet):
+    queryset = ReliefTechnique.objects.all()
+    serializer_class = s.ReliefTechniqueSerializer
+
+
+class PreventionTipViewSet(_LibraryViewSet):
+    queryset = PreventionTip.objects.all()
+    serializer_class = s.PreventionTipSerializer
+
+
+class RedFlagViewSet(_LibraryViewSet):
+    queryset = RedFlag.objects.all()
+    serializer_class = s.RedFlagSerializer
+
+
+class FoodItemViewSet(_LibraryViewSet):
+    queryset = FoodItem.objects.all()
+    serializer_class = s.FoodItemSerializer
