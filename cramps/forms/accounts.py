@@ -292,6 +292,7 @@ class BaseRoutineFormSet(BaseInlineFormSet):
     def save(self, commit=True):
         """Delete, then move, then add: so swapping two slots' times never hits the constraint."""
         assert commit, "the routine is always saved at once"
+        self.saved_forms = []
         self.save_existing_objects(commit=False)
         self.save_new_objects(commit=False)
         for obj in self.deleted_objects:
