@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from cramps.models import (
     CrampEpisode,
@@ -334,5 +335,8 @@ def _render(subject: str, blocks: list) -> Composed:
             text_parts.append(block)
             html_parts.append(format_html("<p>{}</p>", block))
     return Composed(
-        skip_reason=None, subject=subject, text="\n\n".join(text_parts), html="\n".join(html_parts)
+        skip_reason=None,
+        subject=subject,
+        text="\n\n".join(text_parts),
+        html=mark_safe("\n".join(html_parts)),
     )

@@ -1,0 +1,162 @@
+import datetime as dt
+import smtplib
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.mail import EmailMultiAlternatives
+
+from cramps.models import Notification, ReminderDelivery, ReminderSchedule
+from cramps.reminders.channels import TransientDeliveryError, deliver
+from cramps.reminders.compose import Composed
+
+BERLIN = ZoneInfo("Europe/Berlin")
+EVENING = dt.datetime(2026, 3, 10, 21, 30, tzinfo=BERLIN)
+COMPOSED = Composed(
+    skip_reason=None,
+    subject="Time for your bedtime stretch",
+    text="Time for your bedtime stretch: calves & hamstrings.",
+    html="<p>Time for your bedtime stretch: calves &amp; hamstrings.</p>",
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def delivery(owner):
+    return ReminderDelivery.objects.create(
+        user=owner, kind="bedtime", occurrence="2026-03-10", due_at=EVENING
+    )
+
+
+def _choose(user, in_app, by_email, kind="bedtime"):
+    ReminderSchedule.objects.create(user=user, kind=kind, in_app=in_app, by_email=by_email)
+
+
+def _send_raising(exc):
+    return mock.patch.object(EmailMultiAlternatives, "send", side_effect=exc)
+
+
+@pytest.mark.parametrize(
+    ("in_app", "by_email", "notifications", "emails"),
+    [(True, False, 1, 0), (False, True, 0, 1), (True, True, 1, 1)],
+)
+def test_it_uses_only_the_channels_the_user_chose(
+    owner, delivery, mailoutbox, in_app, by_email, notifications, emails
+):
+    _choose(owner, in_app, by_email)
+    deliver(delivery, COMPOSED)
+    assert Notification.objects.for_user(owner).count() == notifications
+    assert len(mailoutbox) == emails
+
+
+def test_it_follows_each_kinds_own_choice(owner, mailoutbox):
+    _choose(owner, in_app=True, by_email=False, kind="bedtime")
+    _choose(owner, in_app=False, by_email=True, kind="pre_exercise")
+    exercise = ReminderDelivery.objects.create(
+        user=owner, kind="pre_exercise", occurrence="session:1", due_at=EVENING
+    )
+    deliver(exercise, COMPOSED)
+    assert Notification.objects.count() == 0
+    assert len(mailoutbox) == 1
+
+
+def test_it_sends_both_by_default_before_any_settings_are_saved(owner, delivery, mailoutbox):
+    deliver(delivery, COMPOSED)
+    notification = Notification.objects.get(delivery=delivery)
+    assert notification.user == owner
+    assert notification.title == COMPOSED.subject
+    assert notification.body == COMPOSED.text
+    assert notification.read_at is None
+    assert len(mailoutbox) == 1
+
+
+def test_its_email_has_plain_text_and_html_with_snooze_and_unsubscribe_links(
+    owner, delivery, mailoutbox, settings
+):
+    settings.SITE_URL = "https://crampless.example"
+    deliver(delivery, COMPOSED)
+    (email,) = mailoutbox
+    assert email.to == [owner.email]
+    assert email.subject == COMPOSED.subject
+    # The plain part is not HTML-escaped; the HTML part is the escaped body.
+    assert "calves & hamstrings" in email.body
+    ((html, mimetype),) = email.alternatives
+    assert mimetype == "text/html"
+    assert COMPOSED.html in html
+    unsubscribe = email.extra_headers["List-Unsubscribe"]
+    assert unsubscribe.startswith("<https://crampless.example/reminders/unsubscribe/")
+    assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert unsubscribe[1:-1] in email.body and unsubscribe[1:-1] in html
+    for action in ("15m", "1h", "skip"):
+        prefix = f"https://crampless.example/reminders/snooze/{action}/"
+        assert prefix in email.body and prefix in html
+    assert "Skip tonight" in email.body
+
+
+def test_its_snooze_links_are_signed_for_this_delivery(owner, delivery, mailoutbox):
+    from cramps.reminders.links import read_snooze_token
+
+    deliver(delivery, COMPOSED)
+    line = next(line for line in mailoutbox[0].body.splitlines() if "/snooze/15m/" in line)
+    token = line.rstrip("/").rsplit("/", 1)[1]
+    assert read_snooze_token(token) == delivery.pk
+
+
+def test_it_never_sends_a_second_notification_or_email_on_retry(owner, delivery, mailoutbox):
+    with time_machine.travel(EVENING, tick=False):
+        deliver(delivery, COMPOSED)
+    delivery.refresh_from_db()
+    assert delivery.email_sent_at == EVENING
+    # The send task retries with a fresh copy of the row, or a stale one: the same either way.
+    stale = ReminderDelivery.objects.get(pk=delivery.pk)
+    stale.email_sent_at = None
+    deliver(stale, COMPOSED)
+    deliver(ReminderDelivery.objects.get(pk=delivery.pk), COMPOSED)
+    assert Notification.objects.filter(delivery=delivery).count() == 1
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        smtplib.SMTPServerDisconnected("gone"),
+        smtplib.SMTPConnectError(421, "busy"),
+        ConnectionRefusedError(111, "refused"),
+        TimeoutError("timed out"),  # what socket.timeout is since Python 3.10
+        smtplib.SMTPDataError(451, "try again later"),
+    ],
+)
+def test_it_reports_a_mail_server_hiccup_as_worth_retrying(owner, delivery, mailoutbox, error):
+    with _send_raising(error), pytest.raises(TransientDeliveryError):
+        deliver(delivery, COMPOSED)
+    delivery.refresh_from_db()
+    assert delivery.email_sent_at is None
+    # The in-app notice is already there; the retry sends the email once and no second notice.
+    deliver(delivery, COMPOSED)
+    assert len(mailoutbox) == 1
+    assert Notification.objects.filter(delivery=delivery).count() == 1
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        smtplib.SMTPRecipientsRefused({"alice@example.com": (550, b"no such user")}),
+        smtplib.SMTPDataError(554, "rejected"),
+        ValueError("bad header"),
+    ],
+)
+def test_it_lets_a_final_error_through_unchanged(owner, delivery, error):
+    with _send_raising(error), pytest.raises(type(error)):
+        deliver(delivery, COMPOSED)
+    delivery.refresh_from_db()
+    assert delivery.email_sent_at is None
+
+
+def test_it_skips_email_for_a_user_without_an_address(owner, delivery, mailoutbox):
+    type(owner).objects.filter(pk=owner.pk).update(email="")
+    delivery = ReminderDelivery.objects.select_related("user").get(pk=delivery.pk)
+    deliver(delivery, COMPOSED)
+    assert mailoutbox == []
+    assert Notification.objects.filter(delivery=delivery).exists()
