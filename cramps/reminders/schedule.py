@@ -4,9 +4,141 @@ Contract (called by the profile, routine and exercise-session views and the API 
 `refresh_schedules(user)` recomputes `next_due_at` / `next_occurrence` of the user's reminder
 schedules (creating them with defaults when missing) from the current settings and log, at once.
 It touches only the database: it never talks to the broker.
+
+`plan_next` is shared with the dispatcher, which advances a whole batch of schedules at a time:
+a few queries per batch, whatever its size. An occurrence that already has a delivery row is never
+planned again: the next one is taken instead.
 """
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from zoneinfo import ZoneInfoNotFoundError
+
+from django.db import transaction
+from django.utils import timezone
+
+from cramps.models import ExerciseSession, ReminderDelivery, ReminderSchedule, RoutineSlot
+from cramps.models.reminders import ReminderKind
+from cramps.reminders import timing
+
+logger = logging.getLogger(__name__)
+
+# Sessions that started up to this long ago can still supersede a routine occurrence today.
+_SUPERSEDE_LOOKBACK = dt.timedelta(days=1)
 
 
 def refresh_schedules(user) -> None:
-    # Filled in by the reminders work (issue 4).
-    return None
+    now = timezone.now()
+    with transaction.atomic():
+        ReminderSchedule.objects.bulk_create(
+            [ReminderSchedule(user=user, kind=kind) for kind in ReminderKind.values],
+            ignore_conflicts=True,
+        )
+        schedules = list(ReminderSchedule.objects.filter(user=user).select_related("user"))
+        for schedule in schedules:
+            # The view's user object carries the settings just saved; use it, not a stale copy.
+            schedule.user = user
+        plans = plan_next(schedules, now)
+        for schedule in schedules:
+            due_at, key = _fields(plans[schedule.pk])
+            # update(), not save(): the settings page may be saving other fields of this row.
+            ReminderSchedule.objects.filter(pk=schedule.pk).update(
+                next_due_at=due_at, next_occurrence=key
+            )
+
+
+def _fields(occurrence: timing.Occurrence | None) -> tuple[dt.datetime | None, str]:
+    if occurrence is None:
+        return None, ""
+    return occurrence.due_at, occurrence.key
+
+
+def plan_next(
+    schedules: list[ReminderSchedule], now: dt.datetime, taken: set | None = None
+) -> dict[int, timing.Occurrence | None]:
+    """The next occurrence of each schedule ({schedule id: occurrence or None}).
+
+    `schedules` need `user` loaded. Occurrences with a delivery row, or listed in `taken` as
+    (user id, kind, key), are passed over.
+    """
+    taken = set(taken or ())
+    candidates: dict[int, list[timing.Occurrence]] = {}
+    bedtime = [s for s in schedules if s.kind == ReminderKind.BEDTIME]
+    exercise = [s for s in schedules if s.kind == ReminderKind.PRE_EXERCISE]
+    for schedule in bedtime:
+        zone = _zone(schedule.user)
+        candidates[schedule.pk] = (
+            list(
+                timing.bedtime_occurrences(
+                    zone, schedule.user.bedtime, schedule.lead_minutes, now, nights=7
+                )
+            )
+            if zone
+            else []
+        )
+    if exercise:
+        candidates.update(_exercise_candidates(exercise, now))
+
+    taken |= _delivered(schedules, candidates)
+    return {
+        s.pk: next((o for o in candidates[s.pk] if (s.user_id, s.kind, o.key) not in taken), None)
+        for s in schedules
+    }
+
+
+def _exercise_candidates(schedules, now) -> dict[int, list[timing.Occurrence]]:
+    user_ids = [s.user_id for s in schedules]
+    sessions = defaultdict(list)
+    rows = (
+        ExerciseSession.objects.filter(
+            user_id__in=user_ids, starts_at__gte=now - _SUPERSEDE_LOOKBACK
+        )
+        .exclude(status=ExerciseSession.Status.CANCELLED)
+        .values_list("id", "user_id", "starts_at", "status")
+    )
+    for pk, user_id, starts_at, status in rows:
+        planned = status == ExerciseSession.Status.PLANNED
+        sessions[user_id].append(timing.Session(pk, starts_at, planned))
+    slots = defaultdict(list)
+    for pk, user_id, weekday, start_time in RoutineSlot.objects.filter(
+        user_id__in=user_ids
+    ).values_list("id", "user_id", "weekday", "start_time"):
+        slots[user_id].append(timing.Slot(pk, weekday, start_time))
+    found = {}
+    for schedule in schedules:
+        zone = _zone(schedule.user)
+        found[schedule.pk] = (
+            timing.exercise_occurrences(
+                zone,
+                schedule.lead_minutes,
+                now,
+                sessions[schedule.user_id],
+                slots[schedule.user_id],
+            )
+            if zone
+            else []
+        )
+    return found
+
+
+def _delivered(schedules, candidates) -> set[tuple[int, str, str]]:
+    """(user id, kind, key) of candidate occurrences that already have a delivery row."""
+    keys = {o.key for occurrences in candidates.values() for o in occurrences}
+    if not keys:
+        return set()
+    rows = ReminderDelivery.objects.filter(
+        user_id__in={s.user_id for s in schedules},
+        kind__in={s.kind for s in schedules},
+        occurrence__in=keys,
+    ).values_list("user_id", "kind", "occurrence")
+    return set(rows)
+
+
+def _zone(user):
+    try:
+        return user.tz
+    except (ZoneInfoNotFoundError, ValueError):
+        # The profile form only accepts real zones; a bad value here is a data error to fix.
+        logger.error("User %s has an unknown time zone %r: no reminders", user.pk, user.timezone)
+        return None

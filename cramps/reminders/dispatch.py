@@ -1,0 +1,350 @@
+"""The reminder engine: claim due schedules, write one delivery per occurrence, queue the sends.
+
+Exactly once, by construction:
+- `dispatch_due` claims due schedules (FOR UPDATE SKIP LOCKED on PostgreSQL; a conditional update
+  on (id, next_due_at, next_occurrence) elsewhere), writes the occurrence's `ReminderDelivery`
+  (unique on user, kind, occurrence: a second dispatcher's insert is ignored) and advances
+  `next_due_at` in the same transaction.
+- It then queues every pending delivery that is due and not queued yet (new ones, snoozes, and
+  ones whose message was lost or never published because the broker was down): it stamps
+  `queued_at` under the same kind of claim and publishes after commit, in batches. A publish error
+  puts `queued_at` back to null, so the next run (every minute) tries again; nothing is lost.
+- `send_delivery` moves pending -> sending with a conditional update: a redelivered or duplicate
+  message finds nothing to do.
+- A reminder past its window (bedtime: an hour after its time; pre-exercise: once the session has
+  started) is marked skipped as "stale", never sent late.
+"""
+
+import dataclasses
+import datetime as dt
+import enum
+import functools
+import logging
+from collections import defaultdict
+from zoneinfo import ZoneInfo
+
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from cramps.models import ExerciseSession, ReminderDelivery, ReminderSchedule, RoutineSlot
+from cramps.models.reminders import ReminderKind
+from cramps.reminders import timing
+from cramps.reminders.schedule import plan_next
+
+logger = logging.getLogger(__name__)
+
+Status = ReminderDelivery.Status
+
+CLAIM_BATCH = 1000  # schedules or deliveries claimed per transaction
+SEND_BATCH = 100  # delivery ids per send message: 100,000 reminders are 1,000 messages
+# A pending delivery queued this long ago whose message never ran is queued again; the message
+# expires after the same time, so a backlog never sends anything this late twice.
+REQUEUE_AFTER = dt.timedelta(minutes=10)
+MAX_ATTEMPTS = 4
+STALE = "stale"
+
+
+@dataclasses.dataclass
+class DispatchReport:
+    claimed: int = 0  # schedules advanced
+    created: int = 0  # delivery rows written
+    queued: int = 0  # deliveries published to the broker
+    stale: int = 0  # deliveries skipped as too late
+    unpublished: int = 0  # left pending because the broker refused them
+
+
+def dispatch_due(now: dt.datetime | None = None) -> DispatchReport:
+    now = now or timezone.now()
+    report = DispatchReport()
+    while _advance_batch(now, report):
+        pass
+    while _queue_batch(now, report):
+        pass
+    return report
+
+
+# Schedules -> deliveries
+
+
+def _skip_locked() -> bool:
+    return connection.features.has_select_for_update_skip_locked
+
+
+def _due_schedules(now):
+    # Matches the partial index `schedule_due` (enabled, next_due_at not null).
+    return ReminderSchedule.objects.filter(
+        enabled=True, next_due_at__isnull=False, next_due_at__lte=now
+    ).order_by("next_due_at")
+
+
+def _advance_batch(now, report) -> bool:
+    """Claim one batch of due schedules; False when there is nothing (left) to claim."""
+    if _skip_locked():
+        with transaction.atomic():
+            schedules = list(
+                _due_schedules(now)
+                .select_related("user")
+                .select_for_update(skip_locked=True, of=("self",))[:CLAIM_BATCH]
+            )
+            if not schedules:
+                return False
+            plans = _plans(schedules, now)
+            _create_deliveries(schedules, report)
+            _set_next_locked(schedules, plans)
+            report.claimed += len(schedules)
+        return True
+
+    schedules = list(_due_schedules(now).select_related("user")[:CLAIM_BATCH])
+    if not schedules:
+        return False
+    plans = _plans(schedules, now)
+    claimed_any = False
+    for schedule in schedules:
+        due_at, key = _next_fields(plans[schedule.pk])
+        with transaction.atomic():
+            # The claim: only the run that moves the row from this occurrence writes its delivery.
+            won = ReminderSchedule.objects.filter(
+                pk=schedule.pk,
+                enabled=True,
+                next_due_at=schedule.next_due_at,
+                next_occurrence=schedule.next_occurrence,
+            ).update(next_due_at=due_at, next_occurrence=key)
+            if won:
+                _create_deliveries([schedule], report)
+                report.claimed += 1
+                claimed_any = True
+    return claimed_any
+
+
+def _plans(schedules, now):
+    current = {(s.user_id, s.kind, s.next_occurrence) for s in schedules}
+    return plan_next(schedules, now, taken=current)
+
+
+def _next_fields(occurrence):
+    return (occurrence.due_at, occurrence.key) if occurrence else (None, "")
+
+
+def _create_deliveries(schedules, report) -> None:
+    rows = [
+        ReminderDelivery(
+            user_id=s.user_id, kind=s.kind, occurrence=s.next_occurrence, due_at=s.next_due_at
+        )
+        for s in schedules
+        if s.next_occurrence
+    ]
+    # The unique (user, kind, occurrence) constraint makes a second insert a no-op.
+    ReminderDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=CLAIM_BATCH)
+    report.created += len(rows)
+
+
+def _set_next_locked(schedules, plans) -> None:
+    """Advance rows this transaction holds locked: one UPDATE ... FROM (VALUES ...) per batch."""
+    values = [(s.pk, *_next_fields(plans[s.pk])) for s in schedules]
+    table = ReminderSchedule._meta.db_table
+    placeholders = ", ".join(["(%s::bigint, %s::timestamptz, %s::varchar)"] * len(values))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS s SET next_due_at = v.due, next_occurrence = v.occ "
+            f"FROM (VALUES {placeholders}) AS v(id, due, occ) WHERE s.id = v.id",
+            [item for row in values for item in row],
+        )
+
+
+# Pending deliveries -> the broker
+
+
+def _queueable(now):
+    # Matches the partial index `delivery_pending_due` (status pending, by due_at).
+    return ReminderDelivery.objects.filter(status=Status.PENDING, due_at__lte=now).filter(
+        Q(queued_at__isnull=True) | Q(queued_at__lt=now - REQUEUE_AFTER)
+    )
+
+
+_FIELDS = ("id", "user_id", "kind", "occurrence", "due_at", "queued_at")
+
+
+def _queue_batch(now, report) -> bool:
+    """Queue one batch of due pending deliveries; False when done or the broker is down."""
+    outcome = {}
+    if _skip_locked():
+        with transaction.atomic():
+            rows = list(
+                _queueable(now)
+                .order_by("due_at")
+                .select_for_update(skip_locked=True)
+                .values_list(*_FIELDS)[:CLAIM_BATCH]
+            )
+            fresh = _sort_out_stale(rows, now, report)
+            ReminderDelivery.objects.filter(pk__in=fresh).update(queued_at=now)
+            _publish_on_commit(fresh, now, report, outcome)
+    else:
+        rows = list(_queueable(now).order_by("due_at").values_list(*_FIELDS)[:CLAIM_BATCH])
+        fresh = []
+        for pk in _sort_out_stale(rows, now, report):
+            queued_at = next(r[5] for r in rows if r[0] == pk)
+            if ReminderDelivery.objects.filter(
+                pk=pk, status=Status.PENDING, queued_at=queued_at
+            ).update(queued_at=now):
+                fresh.append(pk)
+        with transaction.atomic():
+            _publish_on_commit(fresh, now, report, outcome)
+    # Stop at a broker error: the rows are unqueued again and would be picked up in a loop.
+    return len(rows) == CLAIM_BATCH and not outcome.get("broker_down")
+
+
+def _sort_out_stale(rows, now, report) -> list[int]:
+    """Mark rows past their window skipped; return the ids still worth sending."""
+    closed = windows_closed(rows, now)
+    if closed:
+        ReminderDelivery.objects.filter(pk__in=closed, status=Status.PENDING).update(
+            status=Status.SKIPPED, detail=STALE, finished_at=now
+        )
+        report.stale += len(closed)
+    return [row[0] for row in rows if row[0] not in closed]
+
+
+def _publish_on_commit(ids, stamp, report, outcome) -> None:
+    if ids:
+        transaction.on_commit(functools.partial(_publish, ids, stamp, report, outcome))
+
+
+def _publish(ids, stamp, report, outcome) -> None:
+    from cramps.tasks import send_reminders
+
+    for start in range(0, len(ids), SEND_BATCH):
+        chunk = ids[start : start + SEND_BATCH]
+        try:
+            send_reminders.apply_async((chunk,), expires=REQUEUE_AFTER.total_seconds())
+        except BrokerError as exc:
+            # Don't try the rest (each try may wait for a socket timeout): unqueue them all, and
+            # the next run queues them again once the broker is back.
+            rest = ids[start:]
+            ReminderDelivery.objects.filter(
+                pk__in=rest, status=Status.PENDING, queued_at=stamp
+            ).update(queued_at=None)
+            report.unpublished += len(rest)
+            outcome["broker_down"] = True
+            logger.warning(
+                "Broker unavailable, %d reminder(s) left pending for the next run: %s",
+                len(rest),
+                exc,
+            )
+            return
+        report.queued += len(chunk)
+
+
+# Windows
+
+
+def windows_closed(rows, now) -> set[int]:
+    """Ids of deliveries past their window. `rows` are tuples in the order of `_FIELDS`."""
+    closed = set()
+    exercise = []
+    for row in rows:
+        pk, _user_id, kind, _occurrence, due_at = row[:5]
+        if kind == ReminderKind.BEDTIME:
+            if now > due_at + timing.BEDTIME_GRACE:
+                closed.add(pk)
+        else:
+            exercise.append(row)
+    if exercise:
+        starts = _exercise_starts(exercise)
+        closed |= {row[0] for row in exercise if row[0] in starts and now >= starts[row[0]]}
+    return closed
+
+
+def _exercise_starts(rows) -> dict[int, dt.datetime]:
+    """When each pre-exercise delivery's session starts (absent when the session is gone)."""
+    sessions, routines = defaultdict(list), defaultdict(list)
+    for pk, user_id, _kind, occurrence, *_ in rows:
+        if (session_id := timing.session_key_id(occurrence)) is not None:
+            sessions[(user_id, session_id)].append(pk)
+        elif (parts := timing.routine_key_parts(occurrence)) is not None:
+            routines[(user_id, parts[0])].append((pk, parts[1]))
+    starts = {}
+    if sessions:
+        found = ExerciseSession.objects.filter(pk__in={sid for _, sid in sessions}).values_list(
+            "user_id", "id", "starts_at"
+        )
+        for user_id, session_id, starts_at in found:
+            for pk in sessions.get((user_id, session_id), ()):
+                starts[pk] = starts_at
+    if routines:
+        found = RoutineSlot.objects.filter(pk__in={sid for _, sid in routines}).values_list(
+            "user_id", "id", "start_time", "user__timezone"
+        )
+        for user_id, slot_id, start_time, zone in found:
+            for pk, day in routines.get((user_id, slot_id), ()):
+                starts[pk] = timing.local_instant(day, start_time, ZoneInfo(zone))
+    return starts
+
+
+# Sending one reminder
+
+
+class Outcome(enum.StrEnum):
+    SENT = "sent"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+    RETRY = "retry"  # put back to pending: the caller queues a retry after `retry_delay`
+    NOTHING = "nothing"  # not pending (already sent, being sent, or finished): a duplicate
+
+
+@dataclasses.dataclass(frozen=True)
+class SendResult:
+    outcome: Outcome
+    attempts: int = 0
+
+
+def retry_delay(attempts: int) -> int:
+    """Seconds before the next try: 30, 60, 120 (all well inside REQUEUE_AFTER)."""
+    return 30 * 2 ** max(attempts - 1, 0)
+
+
+def send_delivery(delivery_id: int) -> SendResult:
+    from cramps.reminders import channels, compose
+
+    claimed = ReminderDelivery.objects.filter(pk=delivery_id, status=Status.PENDING).update(
+        status=Status.SENDING, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return SendResult(Outcome.NOTHING)
+    delivery = ReminderDelivery.objects.select_related("user").get(pk=delivery_id)
+    now = timezone.now()
+    row = tuple(getattr(delivery, f) for f in _FIELDS)
+    if windows_closed([row], now):
+        return _finish(delivery, Status.SKIPPED, detail=STALE)
+    try:
+        composed = compose.compose(delivery, now)
+        if composed.skip_reason:
+            return _finish(delivery, Status.SKIPPED, detail=composed.skip_reason)
+        channels.deliver(delivery, composed)
+    except channels.TransientDeliveryError as exc:
+        if delivery.attempts >= MAX_ATTEMPTS:
+            logger.warning("Reminder %s failed %d times: %s", delivery_id, delivery.attempts, exc)
+            return _finish(
+                delivery,
+                Status.FAILED,
+                detail=f"Could not be sent after {delivery.attempts} attempts: {exc}",
+            )
+        ReminderDelivery.objects.filter(pk=delivery_id, status=Status.SENDING).update(
+            status=Status.PENDING,
+            queued_at=timezone.now(),
+            detail=f"Attempt {delivery.attempts} failed, trying again: {exc}",
+        )
+        return SendResult(Outcome.RETRY, delivery.attempts)
+    except Exception as exc:
+        # Not worth retrying (a bug, bad data): fail visibly, with the traceback in the log.
+        logger.exception("Reminder %s failed", delivery_id)
+        return _finish(delivery, Status.FAILED, detail=f"Could not be sent: {exc}")
+    return _finish(delivery, Status.SENT, subject=composed.subject[:200], body=composed.text)
+
+
+def _finish(delivery, status, **fields) -> SendResult:
+    ReminderDelivery.objects.filter(pk=delivery.pk, status=Status.SENDING).update(
+        status=status, finished_at=timezone.now(), **fields
+    )
+    return SendResult(Outcome(status), delivery.attempts)
