@@ -1,5 +1,345 @@
-from django.http import HttpResponse
+"""Logging from the web pages: add, edit and delete entries of every kind, and the history.
+
+Every view reaches rows through `Model.objects.for_user(request.user)`: anyone else gets a 404.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from cramps import daily
+from cramps.forms.logs import DrinkForm, EpisodeForm, ExerciseForm, IntakeForm, StretchForm
+from cramps.models import (
+    CheckIn,
+    CrampEpisode,
+    ExerciseSession,
+    HydrationEntry,
+    IntakeEntry,
+    StretchEntry,
+)
+from cramps.reminders.schedule import refresh_schedules
+
+PAGE_SIZE = 25
 
 
+@dataclass(frozen=True)
+class Kind:
+    """One kind of entry: its model, form, URL names and words."""
+
+    slug: str  # in /history/<slug>/
+    model: type
+    form: type | None
+    url: str  # URL name prefix: "<url>_add", "<url>_edit", "<url>_delete"
+    noun: str
+    title: str
+    add_title: str = ""
+    intro: str = ""
+    related: tuple = ()
+    prefetch: tuple = ()
+    # Exercise sessions drive reminders: their schedules are refreshed after every change.
+    refreshes_reminders: bool = False
+
+    def rows(self, user):
+        rows = self.model.objects.for_user(user).select_related(*self.related)
+        return rows.prefetch_related(*self.prefetch) if self.prefetch else rows
+
+    def url_name(self, action):
+        return f"cramps:{self.url}_{action}"
+
+
+CRAMPS = Kind(
+    "cramps",
+    CrampEpisode,
+    EpisodeForm,
+    url="episode",
+    noun="cramp",
+    title="Cramps",
+    add_title="Log a cramp",
+    intro="Tap the leg and how bad it was, then Save. The rest is optional.",
+    prefetch=(daily.trials_prefetch(),),
+)
+DRINKS = Kind(
+    "drinks",
+    HydrationEntry,
+    DrinkForm,
+    url="drink",
+    noun="drink",
+    title="Drinks",
+    add_title="Log a drink",
+    intro="Drink to thirst: there is no need to force extra fluid.",
+)
+INTAKE = Kind(
+    "intake",
+    IntakeEntry,
+    IntakeForm,
+    url="intake",
+    noun="food or supplement",
+    title="Food and minerals",
+    add_title="Log food or a supplement",
+    intro="Choose a food from the list, or enter the amounts on a supplement's label.",
+    related=("food",),
+)
+STRETCHES = Kind(
+    "stretches",
+    StretchEntry,
+    StretchForm,
+    url="stretch",
+    noun="stretch",
+    title="Stretches",
+    add_title="Log a stretch",
+    related=("technique",),
+)
+EXERCISE = Kind(
+    "exercise",
+    ExerciseSession,
+    ExerciseForm,
+    url="exercise",
+    noun="exercise session",
+    title="Exercise",
+    add_title="Plan or log exercise",
+    intro="Plan a session ahead to get a warm-up reminder, or log one you did.",
+    refreshes_reminders=True,
+)
+CHECKINS = Kind("checkins", CheckIn, None, url="checkin", noun="check-in", title="Check-ins")
+KINDS = {kind.slug: kind for kind in (CRAMPS, DRINKS, INTAKE, STRETCHES, EXERCISE, CHECKINS)}
+
+
+def _next_url(request, default=None):
+    """Where to go after saving: a local `next` from the form or link, else the today page."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default or reverse("cramps:today")
+
+
+def _day_from_query(request):
+    """`?on=<date>`: an add link from a past day's page fills in noon of that day."""
+    user = request.user
+    try:
+        day = dt.date.fromisoformat(request.GET.get("on", ""))
+    except ValueError:
+        return None
+    if day >= user.local_today():
+        return None
+    return dt.datetime.combine(day, dt.time(12), tzinfo=user.tz)
+
+
+def _initial(request, kind):
+    at = _day_from_query(request)
+    if at is None:
+        return {}
+    field = kind.model.TIME_FIELD
+    return {field: at}
+
+
+def _saved(request, kind, entry, verb):
+    if kind.refreshes_reminders:
+        refresh_schedules(request.user)
+    messages.success(request, f"{kind.noun.capitalize()} {verb}: {entry}.")
+    if isinstance(entry, CrampEpisode) and entry.is_long:
+        # Saved all the same; the warning is what matters now.
+        messages.warning(
+            request,
+            format_html(
+                "This cramp lasted over 10 minutes. If it doesn't ease when you move, get urgent "
+                'medical advice. <a href="{}" class="alert-link">When to get help</a>',
+                reverse("cramps:red_flags"),
+            ),
+        )
+
+
+def _form_page(request, kind, form, entry=None):
+    context = {
+        "form": form,
+        "kind": kind,
+        "entry": entry,
+        "title": f"Edit {kind.noun}" if entry else kind.add_title,
+        "next": _next_url(request),
+        "delete_url": reverse(kind.url_name("delete"), args=[entry.pk]) if entry else "",
+    }
+    return render(request, "cramps/logs/entry_form.html", context)
+
+
+def _add(request, kind, initial=None, **form_kwargs):
+    instance = kind.model(user=request.user)
+    if request.method == "POST":
+        form = kind.form(request.POST, instance=instance, **form_kwargs)
+        if form.is_valid():
+            entry = form.save()
+            _saved(request, kind, entry, "saved")
+            return redirect(_next_url(request))
+    else:
+        initial = {**(initial or {}), **_initial(request, kind)}
+        form = kind.form(instance=instance, initial=initial, **form_kwargs)
+    return _form_page(request, kind, form)
+
+
+def _edit(request, kind, pk):
+    entry = get_object_or_404(kind.model.objects.for_user(request.user), pk=pk)
+    form = kind.form(request.POST or None, instance=entry)
+    if request.method == "POST" and form.is_valid():
+        entry = form.save()
+        _saved(request, kind, entry, "updated")
+        return redirect(_next_url(request))
+    return _form_page(request, kind, form, entry)
+
+
+def _delete(request, kind, pk):
+    entry = get_object_or_404(kind.model.objects.for_user(request.user), pk=pk)
+    if request.method == "POST":
+        label = str(entry)
+        entry.delete()
+        if kind.refreshes_reminders:
+            refresh_schedules(request.user)
+        messages.success(request, f"Deleted: {label}.")
+        return redirect(_next_url(request))
+    context = {"kind": kind, "entry": entry, "next": _next_url(request)}
+    return render(request, "cramps/logs/confirm_delete.html", context)
+
+
+@login_required
+def episode_add(request):
+    """`?tried=<slug>&tried=<slug>` (from the relief guide) marks those techniques as tried."""
+    user = request.user
+    # Defaults for a cramp that just happened: now, and "asleep" during the user's night.
+    context = daily.likely_context(user.local_now().time(), user.bedtime, user.wake_time)
+    tried = request.GET.getlist("tried")
+    return _add(request, CRAMPS, initial={"context": context}, tried=tried)
+
+
+@login_required
+def episode_edit(request, pk):
+    return _edit(request, CRAMPS, pk)
+
+
+@login_required
+def episode_delete(request, pk):
+    return _delete(request, CRAMPS, pk)
+
+
+@login_required
+def drink_add(request):
+    return _add(request, DRINKS)
+
+
+@login_required
+def drink_edit(request, pk):
+    return _edit(request, DRINKS, pk)
+
+
+@login_required
+def drink_delete(request, pk):
+    return _delete(request, DRINKS, pk)
+
+
+@login_required
+def intake_add(request):
+    return _add(request, INTAKE)
+
+
+@login_required
+def intake_edit(request, pk):
+    return _edit(request, INTAKE, pk)
+
+
+@login_required
+def intake_delete(request, pk):
+    return _delete(request, INTAKE, pk)
+
+
+@login_required
+def stretch_add(request):
+    return _add(request, STRETCHES)
+
+
+@login_required
+def stretch_edit(request, pk):
+    return _edit(request, STRETCHES, pk)
+
+
+@login_required
+def stretch_delete(request, pk):
+    return _delete(request, STRETCHES, pk)
+
+
+@login_required
+@require_POST
+def bedtime_routine_done(request):
+    """One tap: the bedtime routine is done now, and the day's check-in says so."""
+    user = request.user
+    routine = daily.bedtime_routine()
+    if routine is None:
+        messages.error(request, "The bedtime routine is not in the library yet.")
+        return redirect(_next_url(request))
+    minutes = max(1, round(routine.duration_seconds / 60))
+    entry = StretchEntry.objects.create(
+        user=user,
+        technique=routine,
+        duration_minutes=minutes,
+        occasion=StretchEntry.Occasion.BEFORE_BED,
+        at=user.local_now(),
+    )
+    daily.tick_habit(user, user.local_today(), "stretched_before_bed")
+    messages.success(request, f"Bedtime routine logged: {entry}. Sleep well.")
+    return redirect(_next_url(request))
+
+
+@login_required
+def exercise_add(request):
+    return _add(request, EXERCISE)
+
+
+@login_required
+def exercise_edit(request, pk):
+    return _edit(request, EXERCISE, pk)
+
+
+@login_required
+def exercise_delete(request, pk):
+    return _delete(request, EXERCISE, pk)
+
+
+@login_required
+def checkin_edit(request, pk):
+    """A check-in is edited on its day's page."""
+    checkin = get_object_or_404(CheckIn.objects.for_user(request.user), pk=pk)
+    return redirect("cramps:day", checkin.date)
+
+
+@login_required
+def checkin_delete(request, pk):
+    return _delete(request, CHECKINS, pk)
+
+
+@login_required
 def history(request):
-    return HttpResponse("TODO")
+    # One count query per kind: six, however long the history is.
+    counts = [(kind, kind.model.objects.for_user(request.user).count()) for kind in KINDS.values()]
+    return render(request, "cramps/logs/history.html", {"counts": counts})
+
+
+@login_required
+def history_list(request, kind):
+    kind = KINDS.get(kind)
+    if kind is None:
+        raise Http404("No such kind of entry")
+    page = Paginator(kind.rows(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "kind": kind,
+        "page": page,
+        "add_url": reverse(kind.url_name("add")) if kind.form else "",
+        "edit_name": kind.url_name("edit"),
+        "delete_name": kind.url_name("delete"),
+    }
+    return render(request, "cramps/logs/history_list.html", context)

@@ -1,5 +1,52 @@
-from django.http import HttpResponse
+"""Today at a glance, and the same page for a past day: totals, the check-in, the entries."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from cramps import daily
+from cramps.forms.logs import CheckInForm
+from cramps.models import CheckIn
 
 
+@login_required
 def today(request):
-    return HttpResponse("TODO")
+    return _day_page(request, request.user.local_today())
+
+
+@login_required
+def day(request, day: dt.date):
+    if day > request.user.local_today():
+        raise Http404("That day has not come yet")
+    return _day_page(request, day)
+
+
+def _day_page(request, day):
+    user = request.user
+    if request.method == "POST":
+        form = CheckInForm(request.POST)
+        if form.is_valid():
+            # One check-in per local date: a second save updates it, never raises.
+            CheckIn.objects.update_or_create(user=user, date=day, defaults=form.cleaned_data)
+            messages.success(request, "Check-in saved.")
+            return redirect("cramps:today" if day == user.local_today() else request.path)
+    checkin = CheckIn.objects.for_user(user).filter(date=day).first()
+    entries = daily.day_entries(user, day)
+    if request.method != "POST":
+        form = CheckInForm(initial=CheckInForm.initial_for(checkin, entries))
+    is_today = day == user.local_today()
+    context = {
+        "day": day,
+        "is_today": is_today,
+        "previous_day": day - dt.timedelta(days=1),
+        "next_day": None if is_today else day + dt.timedelta(days=1),
+        "checkin": checkin,
+        "form": form,
+        "entries": entries,
+        "totals": daily.day_totals(user, day),
+        "quick_drinks": daily.QUICK_DRINKS_ML,
+    }
+    return render(request, "cramps/today.html", context)

@@ -1,0 +1,468 @@
+"""The log forms of the web pages: a cramp, a drink, minerals, a stretch, exercise, a check-in.
+
+Times are `datetime-local` inputs read in the active zone, which `UserTimezoneMiddleware` sets to
+the signed-in user's zone: a user in Auckland typing 03:10 means 03:10 in Auckland.
+"""
+
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Field, Layout
+from django import forms
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from cramps import daily
+from cramps.models import (
+    CheckIn,
+    CrampEpisode,
+    ExerciseSession,
+    FoodItem,
+    HydrationEntry,
+    IntakeEntry,
+    ReliefTechnique,
+    StretchEntry,
+    TechniqueTrial,
+)
+from cramps.models.logs import MAX_DRINK_ML, MAX_NOTES
+from cramps.validators import FUTURE_TOLERANCE
+
+BUTTONS = "cramps/logs/fields/buttons.html"
+
+# Yes / no / not answered for a nullable boolean, as radio values that match str(True/False).
+_YES_NO_UNSURE = (("True", "Yes"), ("False", "No"))
+
+
+def _yes_no(label, unsure_label, **kwargs):
+    return forms.TypedChoiceField(
+        label=label,
+        choices=(*_YES_NO_UNSURE, ("", unsure_label)),
+        coerce=lambda value: value == "True",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        **kwargs,
+    )
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A `datetime-local` input in the active zone; left empty, it means "now"."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("initial", timezone.now)
+        kwargs.setdefault("help_text", "Leave empty for now.")
+        kwargs.setdefault(
+            "error_messages", {"invalid": "Enter a date and time, e.g. 2026-03-10 03:15."}
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        return super().clean(value) or timezone.now()
+
+
+def _number(label, low, high, unit="", **kwargs):
+    """A whole-number field whose messages name the allowed range in the user's words."""
+    span = f"from {low:,} to {high:,}{unit}"
+    return forms.IntegerField(
+        label=label,
+        min_value=low,
+        max_value=high,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": "Enter a whole number, e.g. 250.",
+            "min_value": f"Enter a number {span}.",
+            "max_value": f"Enter a number {span}.",
+        },
+        **kwargs,
+    )
+
+
+def _notes_field(label="Notes"):
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=MAX_NOTES,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": f"Keep notes under {MAX_NOTES:,} characters."},
+    )
+
+
+def _helper(*layout):
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True  # the page's <form> carries the token
+    if layout:
+        helper.layout = Layout(*layout)
+    return helper
+
+
+class EpisodeForm(forms.ModelForm):
+    """A cramp: side and severity are the only taps needed; the rest has night-time defaults."""
+
+    side = forms.ChoiceField(
+        label="Which leg",
+        choices=CrampEpisode.Side.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the leg: left, right or both."},
+    )
+    severity = forms.TypedChoiceField(
+        label="How bad (1 mild, 10 worst)",
+        choices=[(n, str(n)) for n in range(1, 11)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose how bad it was, from 1 to 10.",
+            "invalid_choice": "Choose how bad it was, from 1 to 10.",
+        },
+    )
+    started_at = LocalDateTimeField(label="When it started")
+    duration = forms.ChoiceField(
+        label="How long",
+        choices=[(key, label) for key, label, _seconds in daily.DURATIONS],
+        initial=daily.DEFAULT_DURATION,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    duration_minutes = _number("Or exact minutes", 1, 24 * 60, " minutes", required=False)
+    muscle = forms.ChoiceField(
+        label="Muscle",
+        choices=CrampEpisode.Muscle.choices,
+        initial=CrampEpisode.Muscle.CALF,
+        widget=forms.RadioSelect,
+    )
+    context = forms.ChoiceField(
+        label="What you were doing",
+        choices=CrampEpisode.Context.choices,
+        initial=CrampEpisode.Context.ASLEEP,
+        widget=forms.RadioSelect,
+    )
+    notes = _notes_field()
+
+    class Meta:
+        model = CrampEpisode
+        fields = ["side", "severity", "started_at", "muscle", "context", "notes"]
+
+    TRIAL_CHOICES = (("", "Not tried"), ("tried", "Tried"), *TechniqueTrial.Outcome.choices)
+
+    def __init__(self, *args, tried=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # One query for the guide's techniques; each gets a "tried, and did it help?" field.
+        self.techniques = list(ReliefTechnique.objects.filter(in_cramp_guide=True))
+        earlier = {}
+        if self.instance.pk:
+            earlier = {t.technique_id: t.outcome or "tried" for t in self.instance.trials.all()}
+            self.initial["duration"] = daily.duration_for_seconds(self.instance.duration_seconds)
+        for technique in self.techniques:
+            initial = earlier.get(technique.pk) or ("tried" if technique.slug in tried else "")
+            self.fields[self.trial_field(technique)] = forms.ChoiceField(
+                label=str(technique),
+                choices=self.TRIAL_CHOICES,
+                initial=initial,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+        open_trials = bool(earlier or set(tried) & {t.slug for t in self.techniques})
+        self.helper = _helper(
+            Field("side", template=BUTTONS, wrapper_class="wide"),
+            Field("severity", template=BUTTONS, wrapper_class="severity"),
+            HTML('<button type="submit" class="btn btn-primary btn-lg w-100 mb-4">Save</button>'),
+            "started_at",
+            Field("duration", template=BUTTONS),
+            HTML(
+                '<p class="small text-warning-emphasis mt-n2 mb-3">A cramp over 10 minutes that '
+                "doesn't ease when you move needs urgent advice: "
+                f'<a href="{reverse("cramps:red_flags")}">when to get help</a>.</p>'
+            ),
+            "duration_minutes",
+            Field("muscle", template=BUTTONS),
+            Field("context", template=BUTTONS),
+            HTML(
+                f'<details class="mb-3"{" open" if open_trials else ""}>'
+                '<summary class="fs-6 mb-2">Techniques tried</summary>'
+            ),
+            *[
+                Field(self.trial_field(t), template=BUTTONS, wrapper_class="trial")
+                for t in self.techniques
+            ],
+            HTML("</details>"),
+            "notes",
+        )
+
+    @staticmethod
+    def trial_field(technique):
+        return f"trial_{technique.pk}"
+
+    def clean(self):
+        data = super().clean()
+        if "duration_minutes" in self.errors:
+            return data
+        minutes, key = data.get("duration_minutes"), data.get("duration")
+        if minutes:
+            self.instance.duration_seconds = minutes * 60
+        elif key:
+            # An edit that keeps the same choice keeps the exact stored figure.
+            old = self.instance.duration_seconds
+            unchanged = old and daily.duration_for_seconds(old) == key
+            self.instance.duration_seconds = old if unchanged else daily.seconds_for_duration(key)
+        else:
+            self.add_error("duration", "Choose how long it lasted, or type the minutes.")
+        return data
+
+    def trials(self):
+        """(technique, outcome) for each technique marked as tried."""
+        for technique in self.techniques:
+            answer = self.cleaned_data.get(self.trial_field(technique))
+            if answer:
+                yield technique, "" if answer == "tried" else answer
+
+    @transaction.atomic
+    def save(self, commit=True):
+        episode = super().save()
+        # Only the techniques this form shows are replaced; other trials (e.g. from the API) stay.
+        episode.trials.filter(technique__in=self.techniques).delete()
+        TechniqueTrial.objects.bulk_create(
+            TechniqueTrial(episode=episode, technique=technique, outcome=outcome)
+            for technique, outcome in self.trials()
+        )
+        return episode
+
+
+class DrinkForm(forms.ModelForm):
+    amount_ml = _number("Amount (ml)", 1, MAX_DRINK_ML, " ml")
+    drink = forms.ChoiceField(
+        label="What you drank",
+        choices=HydrationEntry.Drink.choices,
+        initial=HydrationEntry.Drink.WATER,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    at = LocalDateTimeField(label="When")
+
+    class Meta:
+        model = HydrationEntry
+        fields = ["amount_ml", "drink", "at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("amount_ml", Field("drink", template=BUTTONS), "at")
+
+    def clean_drink(self):
+        # The one-tap buttons send only an amount: a glass of water.
+        return self.cleaned_data["drink"] or HydrationEntry.Drink.WATER
+
+
+class IntakeForm(forms.ModelForm):
+    """A catalogue food times servings, or direct amounts per mineral (a supplement)."""
+
+    at = LocalDateTimeField(label="When")
+    food = forms.ModelChoiceField(
+        label="Food or drink from the list",
+        queryset=FoodItem.objects.all(),
+        required=False,
+        empty_label="None: I'll enter the minerals",
+        error_messages={
+            "invalid_choice": "That food is not in the list. Choose one, or enter the minerals."
+        },
+    )
+    servings = forms.DecimalField(
+        label="Servings",
+        min_value=Decimal("0.1"),
+        max_value=Decimal("100"),
+        max_digits=5,
+        decimal_places=2,
+        required=False,
+        initial=1,
+        help_text="Portions as listed, e.g. 1 or 0.5.",
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.25"}),
+        error_messages={
+            "invalid": "Enter a number of servings, e.g. 1 or 0.5.",
+            "min_value": "Enter a number of servings from 0.1 to 100.",
+            "max_value": "Enter a number of servings from 0.1 to 100.",
+            "max_digits": "Enter a number of servings from 0.1 to 100.",
+            "max_decimal_places": "Use at most two decimals, e.g. 0.25.",
+        },
+    )
+    label = forms.CharField(
+        label="Name (a supplement, a food not in the list)", max_length=100, required=False
+    )
+    potassium_mg = _number("Potassium (mg)", 0, 10_000, " mg", required=False)
+    calcium_mg = _number("Calcium (mg)", 0, 5_000, " mg", required=False)
+    magnesium_mg = _number("Magnesium (mg)", 0, 5_000, " mg", required=False)
+    sodium_mg = _number("Sodium (mg)", 0, 10_000, " mg", required=False)
+
+    MINERAL_FIELDS = tuple(f"{m}_mg" for m in FoodItem.MINERALS)
+
+    class Meta:
+        model = IntakeEntry
+        fields = ["food", "servings", "label", *(f"{m}_mg" for m in FoodItem.MINERALS), "at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.food_id:
+            # The stored mg of a food entry are computed: the form shows the food, not the sums.
+            for name in self.MINERAL_FIELDS:
+                self.initial[name] = None
+        self.helper = _helper(
+            HTML('<fieldset class="mb-3" id="intake-food"><legend class="fs-6">A food</legend>'),
+            "food",
+            "servings",
+            HTML("</fieldset>"),
+            HTML(
+                '<fieldset class="mb-3" id="intake-direct">'
+                '<legend class="fs-6">Or the amounts yourself (a supplement)</legend>'
+            ),
+            "label",
+            *self.MINERAL_FIELDS,
+            HTML("</fieldset>"),
+            "at",
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        food = data.get("food")
+        direct = {name: data.get(name) or 0 for name in self.MINERAL_FIELDS}
+        if food and any(direct.values()):
+            self.add_error("food", "Choose a food or enter the minerals yourself, not both.")
+        elif food:
+            data["servings"] = data.get("servings") or Decimal(1)
+            data["label"] = ""
+        elif any(direct.values()):
+            data.update(direct, servings=None, label=data.get("label") or "Supplement")
+        else:
+            self.add_error(
+                "food", "Choose a food from the list, or enter the minerals of a supplement."
+            )
+        return data
+
+    def save(self, commit=True):
+        entry = super().save(commit=False)
+        if entry.food_id:
+            entry.fill_from_food()
+        if commit:
+            entry.save()
+        return entry
+
+
+class StretchForm(forms.ModelForm):
+    technique = forms.ModelChoiceField(
+        label="Which stretch or routine",
+        queryset=ReliefTechnique.objects.filter(
+            kind__in=[ReliefTechnique.Kind.STRETCH, ReliefTechnique.Kind.ROUTINE]
+        ),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the stretch or routine you did.",
+            "invalid_choice": "That stretch is not in the list: choose one of these.",
+        },
+    )
+    duration_minutes = _number("How long (minutes)", 1, 240, " minutes", initial=3)
+    occasion = forms.ChoiceField(
+        label="When",
+        choices=StretchEntry.Occasion.choices,
+        initial=StretchEntry.Occasion.BEFORE_BED,
+        widget=forms.RadioSelect,
+    )
+    at = LocalDateTimeField(label="Time")
+
+    class Meta:
+        model = StretchEntry
+        fields = ["technique", "duration_minutes", "occasion", "at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field("technique", template=BUTTONS, wrapper_class="stack"),
+            "duration_minutes",
+            Field("occasion", template=BUTTONS),
+            "at",
+        )
+
+
+class ExerciseForm(forms.ModelForm):
+    starts_at = LocalDateTimeField(label="Starts", help_text="Leave empty for now.")
+    duration_minutes = _number("How long (minutes)", 1, 24 * 60, " minutes", initial=45)
+    activity = forms.CharField(
+        label="Activity", max_length=60, widget=forms.TextInput(attrs={"placeholder": "Running"})
+    )
+    intensity = forms.ChoiceField(
+        label="Intensity",
+        choices=ExerciseSession.Intensity.choices,
+        initial=ExerciseSession.Intensity.MODERATE,
+        widget=forms.RadioSelect,
+    )
+    outdoors = forms.BooleanField(label="Outdoors", required=False)
+    cold_weather = forms.BooleanField(label="In the cold", required=False)
+    warmed_up = _yes_no("Warmed up first", "Not yet / not sure")
+    status = forms.ChoiceField(
+        label="Status",
+        choices=ExerciseSession.Status.choices,
+        initial=ExerciseSession.Status.PLANNED,
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = ExerciseSession
+        fields = [
+            "activity",
+            "starts_at",
+            "duration_minutes",
+            "intensity",
+            "outdoors",
+            "cold_weather",
+            "warmed_up",
+            "status",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            "activity",
+            "starts_at",
+            "duration_minutes",
+            Field("intensity", template=BUTTONS),
+            "outdoors",
+            "cold_weather",
+            Field("warmed_up", template=BUTTONS),
+            Field("status", template=BUTTONS),
+        )
+
+    def clean(self):
+        data = super().clean()
+        starts_at, status = data.get("starts_at"), data.get("status")
+        late = starts_at and starts_at > timezone.now() + FUTURE_TOLERANCE
+        if late and status == ExerciseSession.Status.DONE:
+            self.add_error("status", "A session that starts later can't be done yet.")
+        return data
+
+
+class CheckInForm(forms.Form):
+    """The day's habits, each yes / no / not today, saved with one tap."""
+
+    note = _notes_field("Anything else about today")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in CheckIn.HABITS:
+            self.fields[name] = _yes_no(label, "Not today")
+        # Habits first, the note last.
+        self.order_fields([name for name, _label in CheckIn.HABITS])
+        self.helper = _helper(
+            *[Field(name, template=BUTTONS, wrapper_class="habit") for name, _ in CheckIn.HABITS],
+            "note",
+        )
+
+    @classmethod
+    def initial_for(cls, checkin, entries) -> dict:
+        """A saved check-in's answers, or what the day's log already tells."""
+        if checkin is not None:
+            return {name: getattr(checkin, name) for name, _ in CheckIn.HABITS} | {
+                "note": checkin.note
+            }
+        return daily.suggested_habits(entries)
