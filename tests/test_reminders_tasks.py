@@ -1,0 +1,243 @@
+"""The send tasks: exactly once, retries with backoff, visible failures, and a broker that is down.
+
+Celery runs eagerly here (retries run at once, their countdowns recorded), except where a test
+points the app at a closed port to play a Redis that is down.
+"""
+
+import contextlib
+import datetime as dt
+import logging
+import time
+
+import pytest
+import time_machine
+from django.core import mail
+
+from cramps import tasks
+from cramps.models import Notification, ReminderDelivery
+from cramps.models.reminders import ReminderKind
+from cramps.reminders import channels, dispatch
+from cramps.reminders.schedule import refresh_schedules
+from tests.conftest import NOW
+from tracker.celery import app as celery_app
+
+Status = ReminderDelivery.Status
+TONIGHT_REMINDER = dt.datetime(2026, 3, 10, 21, 0, tzinfo=dt.UTC)  # 22:00 in Berlin
+
+
+@pytest.fixture(autouse=True)
+def eager_celery():
+    saved = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
+    celery_app.conf.task_always_eager = True
+    # Not propagating: Celery's eager retry is raised as an exception when it propagates. Outcomes
+    # are asserted on the delivery rows instead.
+    celery_app.conf.task_eager_propagates = False
+    yield
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture
+def delivery(owner):
+    with time_machine.travel(TONIGHT_REMINDER, tick=False):
+        return ReminderDelivery.objects.create(
+            user=owner, kind=ReminderKind.BEDTIME, occurrence="2026-03-10", due_at=TONIGHT_REMINDER
+        )
+
+
+@pytest.fixture
+def tonight():
+    with time_machine.travel(TONIGHT_REMINDER + dt.timedelta(seconds=5), tick=False):
+        yield
+
+
+@pytest.fixture
+def failing_channel(monkeypatch):
+    """deliver() raises the given errors in turn, then delivers for real."""
+    calls = []
+    real = channels.deliver
+
+    def set_errors(*errors):
+        def deliver(delivery, composed):
+            calls.append(delivery.pk)
+            if len(calls) <= len(errors):
+                raise errors[len(calls) - 1]
+            real(delivery, composed)
+
+        monkeypatch.setattr(channels, "deliver", deliver)
+        return calls
+
+    return set_errors
+
+
+def test_a_send_delivers_once_through_both_channels(delivery, tonight):
+    tasks.send_reminder.delay(delivery.pk)
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (Status.SENT, 1)
+    assert delivery.subject and delivery.body
+    assert Notification.objects.filter(delivery=delivery).count() == 1
+    assert [m.to for m in mail.outbox] == [[delivery.user.email]]
+
+
+def test_a_redelivered_message_does_nothing(delivery, tonight):
+    tasks.send_reminder.delay(delivery.pk)
+    tasks.send_reminder.delay(delivery.pk)  # the broker delivers the same message again
+    tasks.send_reminders.delay([delivery.pk, delivery.pk])
+    delivery.refresh_from_db()
+    assert delivery.attempts == 1
+    assert len(mail.outbox) == 1
+    assert Notification.objects.count() == 1
+
+
+def test_a_message_for_a_delivery_being_sent_does_nothing(delivery, tonight):
+    ReminderDelivery.objects.filter(pk=delivery.pk).update(status=Status.SENDING, attempts=1)
+    result = dispatch.send_delivery(delivery.pk)
+    assert result.outcome is dispatch.Outcome.NOTHING
+    assert not mail.outbox
+
+
+def test_a_transient_failure_is_retried_then_sent(delivery, tonight, failing_channel):
+    calls = failing_channel(channels.TransientDeliveryError("SMTP server hung up"))
+    tasks.send_reminders.delay([delivery.pk])
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, len(calls)) == (Status.SENT, 2, 2)
+    assert len(mail.outbox) == 1
+
+
+def test_repeated_transient_failures_back_off_then_fail_visibly(
+    delivery, tonight, failing_channel, monkeypatch
+):
+    error = channels.TransientDeliveryError("SMTP connection refused")
+    calls = failing_channel(*[error] * 10)
+    delays = []
+    real_delay = dispatch.retry_delay
+    monkeypatch.setattr(dispatch, "retry_delay", lambda n: delays.append(real_delay(n)) or 0)
+
+    tasks.send_reminder.delay(delivery.pk)
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (Status.FAILED, dispatch.MAX_ATTEMPTS)
+    assert len(calls) == dispatch.MAX_ATTEMPTS
+    assert delays == [30, 60, 120]  # exponential backoff between the four attempts
+    assert "SMTP connection refused" in delivery.detail
+    assert delivery.finished_at is not None
+    assert not mail.outbox
+
+
+def test_an_error_not_worth_retrying_fails_at_once_and_is_logged(
+    delivery, tonight, failing_channel, caplog
+):
+    calls = failing_channel(ValueError("no template for this kind"))
+    with caplog.at_level(logging.ERROR, logger="cramps.reminders.dispatch"):
+        tasks.send_reminder.delay(delivery.pk)
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, len(calls)) == (Status.FAILED, 1, 1)
+    assert "no template for this kind" in delivery.detail
+    assert any(r.exc_info for r in caplog.records)
+
+
+def test_a_reminder_compose_declines_is_skipped_with_its_reason(delivery, tonight):
+    user = delivery.user
+    user.quiet_hours_start, user.quiet_hours_end = dt.time(21, 0), dt.time(7, 0)
+    user.save()
+    tasks.send_reminder.delay(delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.status == Status.SKIPPED
+    assert "quiet hours" in delivery.detail
+    assert not mail.outbox
+
+
+def test_a_send_that_arrives_too_late_is_skipped_as_stale(delivery):
+    with time_machine.travel(TONIGHT_REMINDER + dt.timedelta(hours=1, minutes=1), tick=False):
+        tasks.send_reminder.delay(delivery.pk)
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.detail) == (Status.SKIPPED, "stale")
+    assert not mail.outbox
+
+
+def test_retry_delays_grow_exponentially():
+    assert [dispatch.retry_delay(n) for n in (1, 2, 3)] == [30, 60, 120]
+    assert dispatch.retry_delay(3) < dispatch.REQUEUE_AFTER.total_seconds()
+
+
+# The broker is down
+
+
+@contextlib.contextmanager
+def broker(url):
+    """Point the Celery app at `url` for a while (its connection pools are rebuilt)."""
+    conf = celery_app.conf
+    names = (
+        "broker_url",
+        "broker_transport_options",
+        "broker_connection_retry",
+        "task_publish_retry",
+        "task_always_eager",
+    )
+    saved = {name: conf[name] for name in names}
+
+    def reset_pools():
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
+    conf.update(
+        broker_url=url,
+        # The production settings for Redis (tracker/settings.py): fail fast, never retry.
+        broker_transport_options={
+            "socket_timeout": 1,
+            "socket_connect_timeout": 1,
+            "max_retries": 0,
+        },
+        broker_connection_retry=False,
+        task_publish_retry=False,
+        task_always_eager=False,
+    )
+    reset_pools()
+    try:
+        yield
+    finally:
+        conf.update(saved)
+        reset_pools()
+
+
+def test_with_the_broker_down_reminders_wait_and_then_go_out_once(
+    owner, django_capture_on_commit_callbacks, caplog
+):
+    with time_machine.travel(NOW, tick=False):
+        refresh_schedules(owner)
+
+    with (
+        broker("redis://127.0.0.1:1/0"),
+        time_machine.travel(TONIGHT_REMINDER, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        started = time.monotonic()
+        report = dispatch.dispatch_due()
+        elapsed = time.monotonic() - started
+
+    assert elapsed < 2
+    assert (report.created, report.queued, report.unpublished) == (1, 0, 1)
+    delivery = ReminderDelivery.objects.get()
+    assert (delivery.status, delivery.queued_at) == (Status.PENDING, None)
+    assert "Broker unavailable" in caplog.text
+    assert not mail.outbox
+
+    # The broker is back (eager here): the next run queues it, and it is sent once.
+    with (
+        time_machine.travel(TONIGHT_REMINDER + dt.timedelta(minutes=1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        report = dispatch.dispatch_due()
+        again = dispatch.dispatch_due()
+    assert (report.created, report.queued, again.queued) == (0, 1, 0)
+    delivery.refresh_from_db()
+    assert delivery.status == Status.SENT
+    assert len(mail.outbox) == 1
+
+
+def test_a_retry_the_broker_refuses_is_left_for_the_dispatcher(delivery, tonight, failing_channel):
+    failing_channel(channels.TransientDeliveryError("SMTP server hung up"))
+    with broker("redis://127.0.0.1:1/0"):
+        tasks.send_reminders.run([delivery.pk])  # in the worker; publishing the retry fails
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (Status.PENDING, 1)
+    assert delivery.queued_at is not None  # re-queued by the dispatcher once REQUEUE_AFTER passes
