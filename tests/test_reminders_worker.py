@@ -1,0 +1,130 @@
+"""End to end with a real Celery worker process on Redis and PostgreSQL.
+
+The worker is a subprocess reading the test database (committed rows: `transactional_db`) and a
+queue of this test's own on Redis, so it never takes another run's messages. Locally the test
+skips without Redis or PostgreSQL; under CI=true it fails instead.
+"""
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+import uuid
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+from redis import Redis
+
+from cramps.models import Notification, ReminderDelivery
+from cramps.models.reminders import ReminderKind
+from cramps.reminders import dispatch
+from cramps.reminders.schedule import refresh_schedules
+from tests.factories import UserFactory
+from tracker.celery import app as celery_app
+
+pytestmark = [pytest.mark.redis, pytest.mark.postgres]
+
+Status = ReminderDelivery.Status
+FINISHED = (Status.SENT, Status.FAILED, Status.SKIPPED)
+
+
+def database_url() -> str:
+    db = settings.DATABASES["default"]  # during the test: the test database
+    auth = quote(db["USER"] or "", safe="")
+    if db.get("PASSWORD"):
+        auth += ":" + quote(db["PASSWORD"], safe="")
+    return f"postgres://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def test_queue(requires_redis):
+    """Route the reminder tasks to a queue of this test's own."""
+    name = f"test-reminders-{uuid.uuid4().hex[:8]}"
+    amqp = celery_app.amqp
+    saved = celery_app.conf.task_routes, celery_app.conf.task_always_eager
+
+    def reroute():
+        amqp._rtable = None
+        amqp.__dict__.pop("router", None)
+
+    celery_app.conf.task_routes = {"cramps.tasks.send_*": {"queue": name}}
+    celery_app.conf.task_always_eager = False
+    reroute()
+    yield name
+    celery_app.conf.task_routes, celery_app.conf.task_always_eager = saved
+    reroute()
+    Redis.from_url(requires_redis).delete(name)
+
+
+@pytest.fixture
+def worker(requires_postgres, requires_redis, test_queue, transactional_db, tmp_path):
+    log = tmp_path / "worker.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": requires_redis,
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+    }
+    command = [sys.executable, "-m", "celery", "-A", "tracker", "worker", "--pool=solo"]
+    command += ["--concurrency=1", "-Q", test_queue, "--loglevel=info"]
+    command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            command, env=env, cwd=settings.BASE_DIR, stdout=out, stderr=subprocess.STDOUT
+        )
+    process.log = log
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def wait_until_finished(delivery_id, worker, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        delivery = ReminderDelivery.objects.get(pk=delivery_id)
+        if delivery.status in FINISHED:
+            return delivery
+        assert worker.poll() is None, f"worker exited:\n{worker.log.read_text()}"
+        time.sleep(0.2)
+    pytest.fail(f"delivery still {delivery.status} after {timeout} s:\n{worker.log.read_text()}")
+
+
+def test_a_real_worker_delivers_a_due_reminder_exactly_once(worker):
+    user = UserFactory(password=None, timezone="Asia/Kathmandu")
+    # Bedtime ten minutes from now with a 30-minute lead: the reminder is due at once.
+    user.bedtime = (timezone.now().astimezone(user.tz) + dt.timedelta(minutes=10)).time()
+    user.save()
+    refresh_schedules(user)
+
+    first = dispatch.dispatch_due()
+    second = dispatch.dispatch_due()  # beat ran twice in the same minute
+    assert (first.created, first.queued, second.created, second.queued) == (1, 1, 0, 0)
+
+    delivery = wait_until_finished(ReminderDelivery.objects.get(user=user).pk, worker)
+    assert (delivery.status, delivery.attempts) == (Status.SENT, 1), delivery.detail
+
+    # The broker delivers the same batch again; then a snooze is queued behind it. The solo
+    # worker runs them in order: once the snooze is sent, the duplicate has been handled.
+    celery_app.send_task("cramps.tasks.send_reminders", ([delivery.pk],))
+    snooze = ReminderDelivery.objects.create(
+        user=user,
+        kind=ReminderKind.BEDTIME,
+        occurrence=f"{delivery.occurrence}~snooze-1",
+        due_at=timezone.now(),
+    )
+    assert dispatch.dispatch_due().queued == 1
+    assert wait_until_finished(snooze.pk, worker).status == Status.SENT
+
+    delivery.refresh_from_db()
+    assert delivery.attempts == 1
+    assert ReminderDelivery.objects.filter(user=user, occurrence=delivery.occurrence).count() == 1
+    assert Notification.objects.filter(user=user).count() == 2  # the reminder and its snooze
+    assert Notification.objects.filter(delivery=delivery).count() == 1
