@@ -77,3 +77,15 @@ def test_a_user_only_ever_sees_and_revokes_their_own_token(owner_client, owner, 
     assert Token.objects.filter(pk=theirs.pk).exists()
     assert theirs.key.encode() not in created.content
     assert Token.objects.get(user=owner).key != theirs.key
+
+
+def test_a_double_tap_on_create_is_a_message_not_a_500(owner_client, owner, monkeypatch):
+    first = Token.objects.create(user=owner)
+    # The second request looked before the first one's token was saved.
+    monkeypatch.setattr("cramps.views.account._token_of", lambda user: None)
+
+    response = owner_client.post(CREATE, follow=True)
+
+    assert response.status_code == 200
+    assert b"A token was just created from another request" in response.content
+    assert Token.objects.get(user=owner).key == first.key

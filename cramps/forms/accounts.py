@@ -4,7 +4,7 @@ from functools import cache
 from zoneinfo import available_timezones
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
+from crispy_forms.layout import HTML, Column, Field, Fieldset, Layout, Row
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
@@ -167,9 +167,6 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
         }
         help_texts = {
             "timezone": "Reminders and your daily totals follow this zone.",
-            "quiet_hours_start": "No reminders between these times. Leave both empty for none.",
-            "sex": SEX_HELP,
-            "pregnant": SEX_HELP,
             "drinks_target_ml": DRINKS_HELP,
         }
 
@@ -179,12 +176,30 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
         self._add_helper(
             Layout(
                 Fieldset("Time zone", "timezone"),
-                Fieldset("Sleep", Row(Column("bedtime"), Column("wake_time"))),
+                Fieldset(
+                    "Sleep",
+                    Row(
+                        Column("bedtime", css_class="col-6"),
+                        Column("wake_time", css_class="col-6"),
+                    ),
+                ),
                 Fieldset(
                     "Quiet hours for reminders",
-                    Row(Column("quiet_hours_start"), Column("quiet_hours_end")),
+                    HTML(
+                        '<p class="form-text mt-0">No reminders between these times. '
+                        "Leave both empty for none.</p>"
+                    ),
+                    Row(
+                        Column("quiet_hours_start", css_class="col-6"),
+                        Column("quiet_hours_end", css_class="col-6"),
+                    ),
                 ),
-                Fieldset("About you", "sex", "pregnant"),
+                Fieldset(
+                    "About you",
+                    HTML(f'<p class="form-text mt-0">Optional. {SEX_HELP}</p>'),
+                    "sex",
+                    "pregnant",
+                ),
                 Fieldset(
                     "Daily targets",
                     "drinks_target_ml",
@@ -245,14 +260,15 @@ class RoutineSlotForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["activity"].widget.attrs["placeholder"] = "e.g. Running"
+        self.fields["weekday"].choices = [("", "Choose a day"), *RoutineSlot.Weekday.choices]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.render_hidden_fields = True
         self.helper.layout = Layout(
             Row(
-                Column("weekday", css_class="col-7"),
-                Column("start_time", css_class="col-5"),
+                Column("weekday", css_class="col-6"),
+                Column("start_time", css_class="col-6"),
             ),
             Row(
                 Column("duration_minutes", css_class="col-4"),

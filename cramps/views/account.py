@@ -71,11 +71,19 @@ def profile(request):
 @require_POST
 def token_create(request):
     """A new API token, shown once; an existing one is replaced and stops working."""
-    replaced = Token.objects.filter(user=request.user).delete()[0] > 0
-    token = Token.objects.create(user=request.user)
+    old = _token_of(request.user)
+    try:
+        with transaction.atomic():
+            if old is not None:
+                old.delete()
+            token = Token.objects.create(user=request.user)
+    except IntegrityError:
+        # A double tap: the other request created the token, and only it can show the key.
+        messages.info(request, "A token was just created from another request. Replace it here.")
+        return redirect("cramps:profile")
     messages.success(
         request,
-        "New API token created; the old one no longer works." if replaced else "API token created.",
+        "New API token created; the old one no longer works." if old else "API token created.",
     )
     return render(request, "cramps/account/token_created.html", {"token": token})
 
@@ -83,7 +91,9 @@ def token_create(request):
 @login_required
 @require_POST
 def token_revoke(request):
-    if Token.objects.filter(user=request.user).delete()[0]:
+    token = _token_of(request.user)
+    if token is not None:
+        token.delete()
         messages.success(request, "API token revoked. Apps using it can no longer sign in.")
     else:
         messages.info(request, "You had no API token.")
