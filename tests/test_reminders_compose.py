@@ -204,7 +204,7 @@ def test_it_suggests_a_food_rich_in_the_most_lacking_mineral(owner):
     )
     composed = _compose_at(EVENING, _delivery(owner))
     assert "Your logged magnesium today: 100 of 320 mg" in composed.text
-    assert "pumpkin seeds (1 oz (28 g)) has about 900 mg of magnesium" in composed.text
+    assert "Pumpkin seeds, 1 oz (28 g): about 900 mg of magnesium." in composed.text
     assert "effect on cramps is unproven" in composed.text
 
 
@@ -221,7 +221,7 @@ def test_it_never_suggests_a_supplement_or_more_salt(owner):
         sodium_mg=0,
     )
     text = _compose_at(EVENING, _delivery(owner)).text
-    assert "banana (1 medium (118 g)) has about 8000 mg of potassium" in text
+    assert "Banana, 1 medium (118 g): about 8000 mg of potassium." in text
     assert "pill" not in text and "sodium" not in text
 
 
@@ -280,7 +280,7 @@ def test_it_writes_warm_up_stretch_and_drink_to_thirst_before_a_session(owner):
     session = _session(owner, activity="Running")
     delivery = _delivery(owner, "pre_exercise", f"session:{session.pk}")
     composed = _compose_at(dt.datetime(2026, 3, 10, 18, tzinfo=BERLIN), delivery)
-    assert composed.subject == "Before your running at 18:30: warm up and stretch"
+    assert composed.subject == "Running at 18:30: warm up and stretch first"
     assert "Warm up for 5 to 10 minutes" in composed.text
     assert "stretch your calves" in composed.text
     assert "Drink to thirst" in composed.text
@@ -355,7 +355,7 @@ def test_it_writes_a_routine_slot_reminder_in_local_time():
     )
     delivery = _delivery(user, "pre_exercise", f"routine:{slot.pk}:2026-03-10")
     composed = _compose_at(dt.datetime(2026, 3, 10, 6, 45, tzinfo=NEW_YORK), delivery)
-    assert composed.subject == "Before your swimming at 07:15: warm up and stretch"
+    assert composed.subject == "Swimming at 07:15: warm up and stretch first"
 
 
 def test_it_skips_a_routine_slot_when_a_session_then_was_cancelled(owner):
@@ -375,7 +375,7 @@ def test_it_escapes_the_users_own_words_in_html(owner):
     delivery = _delivery(owner, "pre_exercise", f"session:{session.pk}")
     composed = _compose_at(dt.datetime(2026, 3, 10, 18, tzinfo=BERLIN), delivery)
     assert "<b>" not in composed.html
-    assert "&lt;b&gt;run&lt;/b&gt;" in composed.html
+    assert "&lt;b&gt;Run&lt;/b&gt;" in composed.html
 
 
 def test_it_reads_only_and_never_writes(owner, django_assert_num_queries):
@@ -385,3 +385,22 @@ def test_it_reads_only_and_never_writes(owner, django_assert_num_queries):
         # 1 the schedule, 2 tonight's stretch, 3 this week's night cramps, 4 the day's intake
         # totals. Nothing logged, so no routine steps and no food lookup; and no writes.
         _compose_at(EVENING, delivery)
+
+
+def test_it_passes_on_the_catalogues_note_about_that_mineral(owner):
+    _food(
+        "test-greens",
+        "Test greens",
+        "1 cup",
+        calcium_mg=5000,
+        note="Their calcium is poorly absorbed.",
+    )
+    _intake(
+        owner,
+        dt.datetime(2026, 3, 10, 13, tzinfo=BERLIN),
+        potassium_mg=2600,
+        calcium_mg=100,
+        magnesium_mg=320,
+    )
+    text = _compose_at(EVENING, _delivery(owner)).text
+    assert "Test greens, 1 cup: about 5000 mg of calcium. Their calcium is poorly absorbed." in text

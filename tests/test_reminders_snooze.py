@@ -85,3 +85,15 @@ def test_it_tells_the_user_the_new_time_in_their_zone(owner):
     assert act(_delivery(owner, occurrence="2026-03-09"), "skip", EVENING) == (
         "No more bedtime reminders tonight."
     )
+
+
+def test_it_will_not_snooze_past_the_start_of_the_session(owner):
+    from tests.factories import ExerciseSessionFactory
+
+    session = ExerciseSessionFactory(user=owner, starts_at=EVENING + dt.timedelta(minutes=30))
+    delivery = _delivery(owner, kind="pre_exercise", occurrence=f"session:{session.pk}")
+    assert act(delivery, "1h", EVENING).startswith("Your session starts before then")
+    assert act(delivery, "15m", EVENING) == "We'll remind you again at 21:45."
+    assert list(
+        ReminderDelivery.objects.filter(status=Status.PENDING).values_list("occurrence")
+    ) == [(f"session:{session.pk}~snooze-1",)]

@@ -35,6 +35,8 @@ from cramps.models import (
 )
 from cramps.models.reminders import ReminderKind
 
+from .timing import SUPERSEDE_WINDOW
+
 BEDTIME_ROUTINE_SLUG = "bedtime-routine"
 SNOOZE_MARK = "~snooze-"
 NIGHT_CRAMP_DAYS = 7
@@ -42,8 +44,8 @@ NIGHT_CRAMP_DAYS = 7
 RECENT_CRAMPS = 5
 # Sodium is left out on purpose: most adults eat more than enough, so we never suggest more salt.
 SUGGESTED_MINERALS = ("potassium", "calcium", "magnesium")
-# A logged session this close to a routine slot's start stands for that slot.
-ROUTINE_MATCH = dt.timedelta(minutes=60)
+# A logged session this close to a routine slot's start stands for that slot (as in timing).
+ROUTINE_MATCH = SUPERSEDE_WINDOW
 
 # Used when the library row is missing (its fixture not loaded yet): the routine of domain.md.
 _FALLBACK_BEDTIME_STEPS = (
@@ -196,11 +198,13 @@ def _food_suggestion(user, day: dt.date) -> str:
     if food is None:
         return ""
     logged = totals[mineral] or 0
+    amount = getattr(food, f"{mineral}_mg")
+    # A catalogue note about this mineral matters here (e.g. spinach's calcium is poorly absorbed).
+    note = f" {food.note}" if mineral in food.note.lower() else ""
     return (
         f"Your logged {mineral} today: {logged} of {targets[mineral]} mg. For a snack or for "
-        f"tomorrow: {food.name.lower()} ({food.portion}) has about "
-        f"{getattr(food, f'{mineral}_mg')} mg of {mineral}. Good for general health; its effect "
-        "on cramps is unproven."
+        f"tomorrow: {food.name}, {food.portion}: about {amount} mg of {mineral}.{note} Good for "
+        "general health; its effect on cramps is unproven."
     )
 
 
@@ -245,14 +249,14 @@ def _pre_exercise(user, occurrence: str, local_now: dt.datetime) -> Composed:
         )
         if logged is not None:
             return Composed.skipped(f"the session is already {logged.get_status_display().lower()}")
-        activity = slot.activity or "exercise"
+        activity = slot.activity or "Exercise"
         cold = False
     else:
         return Composed.skipped(f"unknown occurrence {occurrence!r}")
 
-    when = f"{starts:%H:%M}" if starts.date() == local_now.date() else f"{starts:%A %H:%M}"
+    when = f"{starts:%H:%M}" if starts.date() == local_now.date() else f"{starts:%a %d %b %H:%M}"
     blocks: list = [
-        f"Your {activity.lower()} starts at {when}. Warm up for 5 to 10 minutes first: an easy "
+        f"{activity} starts at {when}. Warm up for 5 to 10 minutes first: an easy "
         "version of the activity, building up gradually.",
         "Then stretch your calves and hamstrings: straighten the leg, pull your toes toward your "
         "shin and hold a gentle, moderate stretch for 20 to 30 seconds, each leg. No bouncing.",
@@ -266,7 +270,7 @@ def _pre_exercise(user, occurrence: str, local_now: dt.datetime) -> Composed:
     history = _exercise_history(user, local_now)
     if history:
         blocks.append(history)
-    return _render(f"Before your {activity.lower()} at {when}: warm up and stretch", blocks)
+    return _render(f"{activity} at {when}: warm up and stretch first", blocks)
 
 
 _MUSCLE_WORDS = {

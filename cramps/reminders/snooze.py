@@ -75,6 +75,14 @@ def skip_occurrence(delivery, now: dt.datetime) -> int:
     )
 
 
+def _too_late(delivery, due_at: dt.datetime) -> bool:
+    """Whether the dispatcher would drop a snooze due then as stale (after the session starts)."""
+    from .dispatch import windows_closed
+
+    row = (0, delivery.user_id, delivery.kind, delivery.occurrence, due_at, None)
+    return bool(windows_closed([row], due_at))
+
+
 def act(delivery, action: str, now: dt.datetime) -> str:
     """Applies a snooze or skip chosen by the user; returns what to tell them."""
     if action == SKIP:
@@ -82,6 +90,8 @@ def act(delivery, action: str, now: dt.datetime) -> str:
         if delivery.kind == ReminderKind.BEDTIME:
             return "No more bedtime reminders tonight."
         return "No more reminders for this session."
+    if _too_late(delivery, now + SNOOZES[action]):
+        return "Your session starts before then, so there's no snooze. Have a good session!"
     later = snooze(delivery, SNOOZES[action], now)
     local = later.due_at.astimezone(delivery.user.tz)
     return f"We'll remind you again at {local:%H:%M}."
