@@ -14,14 +14,17 @@
     var fallback = input.getAttribute("data-tz-default") || "UTC";
     var hasError = input.classList.contains("is-invalid");
     // Only fill a field the user has not set: empty or still the default, and not just rejected.
-    if (!hasError && (input.value === "" || input.value === fallback)) {
+    var filled = false;
+    if (!hasError && input.value !== detected && (input.value === "" || input.value === fallback)) {
       input.value = detected;
+      filled = true;
     }
 
     var note = document.createElement("div");
     note.className = "form-text";
     note.setAttribute("aria-live", "polite");
-    note.appendChild(document.createTextNode("Detected: " + detected + " "));
+    var text = "Detected: " + detected + (filled ? " (filled in from your device) " : " ");
+    note.appendChild(document.createTextNode(text));
     if (input.value !== detected) {
       var use = document.createElement("button");
       use.type = "button";
