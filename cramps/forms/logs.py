@@ -133,12 +133,14 @@ class EpisodeForm(forms.ModelForm):
         choices=CrampEpisode.Muscle.choices,
         initial=CrampEpisode.Muscle.CALF,
         widget=forms.RadioSelect,
+        required=False,
     )
     context = forms.ChoiceField(
         label="What you were doing",
         choices=CrampEpisode.Context.choices,
         initial=CrampEpisode.Context.ASLEEP,
         widget=forms.RadioSelect,
+        required=False,
     )
     notes = _notes_field()
 
@@ -192,6 +194,14 @@ class EpisodeForm(forms.ModelForm):
             "notes",
         )
 
+    def clean_muscle(self):
+        return self.cleaned_data["muscle"] or CrampEpisode.Muscle.CALF
+
+    def clean_context(self):
+        # Left out (a bare quick save): the default the page offered, "asleep" at night.
+        offered = self.get_initial_for_field(self.fields["context"], "context")
+        return self.cleaned_data["context"] or offered or CrampEpisode.Context.ASLEEP
+
     @staticmethod
     def trial_field(technique):
         return f"trial_{technique.pk}"
@@ -200,16 +210,18 @@ class EpisodeForm(forms.ModelForm):
         data = super().clean()
         if "duration_minutes" in self.errors:
             return data
-        minutes, key = data.get("duration_minutes"), data.get("duration")
+        minutes = data.get("duration_minutes")
+        # Left out (a bare quick save): the choice the page offered.
+        key = data.get("duration") or self.get_initial_for_field(
+            self.fields["duration"], "duration"
+        )
         if minutes:
             self.instance.duration_seconds = minutes * 60
-        elif key:
+        else:
             # An edit that keeps the same choice keeps the exact stored figure.
             old = self.instance.duration_seconds
             unchanged = old and daily.duration_for_seconds(old) == key
             self.instance.duration_seconds = old if unchanged else daily.seconds_for_duration(key)
-        else:
-            self.add_error("duration", "Choose how long it lasted, or type the minutes.")
         return data
 
     def trials(self):

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -123,24 +124,16 @@ def _next_url(request, default=None):
     return default or reverse("cramps:today")
 
 
-def _day_from_query(request):
-    """`?on=<date>`: an add link from a past day's page fills in noon of that day."""
+def _initial_time(request):
+    """Now; or, from a past day's page (`?on=<date>`), noon of that day in the user's zone."""
     user = request.user
     try:
         day = dt.date.fromisoformat(request.GET.get("on", ""))
     except ValueError:
-        return None
+        return timezone.now()
     if day >= user.local_today():
-        return None
+        return timezone.now()
     return dt.datetime.combine(day, dt.time(12), tzinfo=user.tz)
-
-
-def _initial(request, kind):
-    at = _day_from_query(request)
-    if at is None:
-        return {}
-    field = kind.model.TIME_FIELD
-    return {field: at}
 
 
 def _saved(request, kind, entry, verb):
@@ -173,15 +166,12 @@ def _form_page(request, kind, form, entry=None):
 
 def _add(request, kind, initial=None, **form_kwargs):
     instance = kind.model(user=request.user)
-    if request.method == "POST":
-        form = kind.form(request.POST, instance=instance, **form_kwargs)
-        if form.is_valid():
-            entry = form.save()
-            _saved(request, kind, entry, "saved")
-            return redirect(_next_url(request))
-    else:
-        initial = {**(initial or {}), **_initial(request, kind)}
-        form = kind.form(instance=instance, initial=initial, **form_kwargs)
+    initial = {kind.model.TIME_FIELD: _initial_time(request), **(initial or {})}
+    form = kind.form(request.POST or None, instance=instance, initial=initial, **form_kwargs)
+    if request.method == "POST" and form.is_valid():
+        entry = form.save()
+        _saved(request, kind, entry, "saved")
+        return redirect(_next_url(request))
     return _form_page(request, kind, form)
 
 

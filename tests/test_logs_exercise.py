@@ -1,0 +1,101 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from cramps.models import ExerciseSession
+from tests.conftest import NOW
+from tests.factories import ExerciseSessionFactory
+
+UTC = ZoneInfo("UTC")
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def refreshed(monkeypatch):
+    """The users whose reminder schedules were refreshed, in order."""
+    calls = []
+    monkeypatch.setattr("cramps.views.logs.refresh_schedules", calls.append)
+    return calls
+
+
+def _session(**extra):
+    return {
+        "activity": "Running",
+        "starts_at": "2026-03-10T18:30",
+        "duration_minutes": "45",
+        "intensity": "moderate",
+        "status": "planned",
+        **extra,
+    }
+
+
+def test_it_plans_a_session_and_refreshes_reminders(owner_client, owner, refreshed):
+    data = _session(outdoors="on", cold_weather="on", warmed_up="")
+    assert owner_client.post("/log/exercise/", data).status_code == 302
+    session = ExerciseSession.objects.get(user=owner)
+    assert session.starts_at == dt.datetime(2026, 3, 10, 17, 30, tzinfo=UTC)  # Berlin time
+    assert (session.outdoors, session.cold_weather, session.warmed_up) == (True, True, None)
+    assert session.status == "planned"
+    assert refreshed == [owner]
+
+
+def test_it_logs_a_session_done_with_a_warm_up(owner_client, owner, refreshed):
+    data = _session(starts_at="2026-03-10T08:00", status="done", warmed_up="True")
+    owner_client.post("/log/exercise/", data)
+    session = ExerciseSession.objects.get(user=owner)
+    assert (session.status, session.warmed_up) == ("done", True)
+
+
+def test_editing_and_deleting_refresh_reminders(owner_client, owner, refreshed):
+    session = ExerciseSessionFactory(user=owner)
+    form = owner_client.get(f"/log/exercise/{session.pk}/").context["form"]
+    assert form["activity"].value() == "Running"
+    owner_client.post(f"/log/exercise/{session.pk}/", _session(status="cancelled"))
+    session.refresh_from_db()
+    assert session.status == "cancelled"
+    owner_client.post(f"/log/exercise/{session.pk}/delete/")
+    assert not ExerciseSession.objects.exists()
+    assert refreshed == [owner, owner]
+
+
+def test_a_failed_save_does_not_refresh_reminders(owner_client, refreshed):
+    owner_client.post("/log/exercise/", _session(duration_minutes="abc"))
+    assert refreshed == []
+
+
+def test_a_session_later_today_cannot_be_done_yet(owner_client, refreshed):
+    response = owner_client.post("/log/exercise/", _session(status="done"))
+    assert response.status_code == 200
+    assert "can't be done yet" in response.context["form"].errors["status"][0]
+    assert ExerciseSession.objects.count() == 0
+
+
+@pytest.mark.parametrize("minutes", ["0", "-30", "abc", "1441"])
+def test_it_refuses_impossible_durations(owner_client, minutes, refreshed):
+    response = owner_client.post("/log/exercise/", _session(duration_minutes=minutes))
+    assert response.status_code == 200
+    assert "number" in response.context["form"].errors["duration_minutes"][0]
+    assert f'value="{minutes}"'.encode() in response.content
+    assert ExerciseSession.objects.count() == 0
+
+
+def test_it_refuses_a_missing_activity(owner_client, refreshed):
+    response = owner_client.post("/log/exercise/", _session(activity=""))
+    assert response.context["form"].errors["activity"]
+    assert ExerciseSession.objects.count() == 0
+
+
+@pytest.mark.parametrize("path", ["/log/exercise/{pk}/", "/log/exercise/{pk}/delete/"])
+def test_other_users_sessions_are_not_found(outsider_client, owner, path, refreshed):
+    session = ExerciseSessionFactory(user=owner)
+    assert outsider_client.get(path.format(pk=session.pk)).status_code == 404
+    assert outsider_client.post(path.format(pk=session.pk), _session()).status_code == 404
+    assert ExerciseSession.objects.filter(pk=session.pk).exists()
+    assert refreshed == []
