@@ -42,7 +42,8 @@ def test_it_logs_a_cramp_from_side_and_severity_alone(owner_client, owner):
     assert response.status_code == 201
     body = response.json()
     assert body["started_at"] == "2026-03-10T09:00:00Z"
-    assert body["duration_seconds"] == 60
+    # The web form's default duration, "1-5 min".
+    assert body["duration_seconds"] == 180
     assert body["muscle"] == "calf"
     assert body["context"] == "other"
     assert body["techniques_tried"] == []

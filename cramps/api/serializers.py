@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from rest_framework import serializers
 
+from cramps import daily
 from cramps.models import (
     CheckIn,
     CrampEpisode,
@@ -25,13 +26,18 @@ from cramps.models import (
     StretchEntry,
     TechniqueTrial,
 )
+from cramps.validators import FUTURE_TOLERANCE
 
 from .fields import LibrarySlugField, LocalDateTimeField
 
-# Shortcut defaults: what a one-tap log fills in when the client leaves a field out.
-DEFAULT_CRAMP_SECONDS = 60
-# Direct amounts (a supplement, a drink label): far above any real portion, below any overflow.
-MAX_DIRECT_MG = 20_000
+# Shortcut defaults: what a one-tap log fills in when the client leaves a field out. The
+# duration is the web form's default choice ("1-5 min").
+DEFAULT_CRAMP_SECONDS = daily.seconds_for_duration(daily.DEFAULT_DURATION)
+# Limits of direct amounts and servings, the same as the web form's.
+MAX_DIRECT_MG = {"potassium_mg": 10_000, "calcium_mg": 5_000, "magnesium_mg": 5_000}
+MAX_DIRECT_MG["sodium_mg"] = 10_000
+MIN_SERVINGS, MAX_SERVINGS = Decimal("0.1"), Decimal("100")
+DEFAULT_LABEL = "Supplement"
 # Planned exercise: reminders look ahead; a year is plenty and keeps times in range.
 MAX_PLAN_AHEAD = dt.timedelta(days=366)
 
@@ -147,7 +153,7 @@ class HydrationEntrySerializer(_LogSerializer):
 
 
 _MG_FIELDS = [f"{mineral}_mg" for mineral in FoodItem.MINERALS]
-_EITHER = "Give a food with servings, or mineral amounts with a label."
+_EITHER = "Give a food (with servings), or the mineral amounts of a supplement."
 
 
 class IntakeEntrySerializer(_LogSerializer):
@@ -166,11 +172,17 @@ class IntakeEntrySerializer(_LogSerializer):
         read_only_fields = _READ_ONLY
         extra_kwargs = {
             "at": {"required": False, "help_text": "Defaults to now on create."},
-            "servings": {"min_value": Decimal("0.01"), "help_text": "With food only."},
-            "label": {"help_text": "What was taken; required with direct mg amounts."},
+            "servings": {
+                "min_value": MIN_SERVINGS,
+                "max_value": MAX_SERVINGS,
+                "help_text": "With a food only; defaults to 1.",
+            },
+            "label": {
+                "help_text": f'What was taken, with direct amounts; defaults to "{DEFAULT_LABEL}".'
+            },
             **{
                 name: {
-                    "max_value": MAX_DIRECT_MG,
+                    "max_value": MAX_DIRECT_MG[name],
                     "help_text": "Direct amount (no food), or computed from the food.",
                 }
                 for name in _MG_FIELDS
@@ -179,26 +191,20 @@ class IntakeEntrySerializer(_LogSerializer):
 
     def validate(self, attrs):
         entry = self.instance
-        food = attrs["food"] if "food" in attrs else getattr(entry, "food", None)
+
+        def current(name, default=None):
+            return attrs[name] if name in attrs else getattr(entry, name, default)
+
         amounts_sent = [name for name in _MG_FIELDS if name in attrs]
-        if food is not None:
+        if current("food") is not None:
             if amounts_sent:
-                raise serializers.ValidationError(
-                    {
-                        name: "Not with a food: the amounts come from the food."
-                        for name in amounts_sent
-                    }
-                )
-            servings = (
-                attrs["servings"] if "servings" in attrs else getattr(entry, "servings", None)
-            )
-            if servings is None:
-                raise serializers.ValidationError({"servings": "How many servings of this food?"})
-            return attrs
+                message = "Not with a food: the amounts come from the food."
+                raise serializers.ValidationError(dict.fromkeys(amounts_sent, message))
+            # As in the web form: one serving unless told otherwise; a food needs no label.
+            return {**attrs, "servings": current("servings") or Decimal(1), "label": ""}
 
         if attrs.get("servings") is not None:
             raise serializers.ValidationError({"servings": "Servings go with a food."})
-        attrs["servings"] = None
         # Amounts computed from a food that is now removed do not count as the user's own.
         keep = entry is not None and entry.food_id is None
         amounts = {
@@ -206,10 +212,8 @@ class IntakeEntrySerializer(_LogSerializer):
         }
         if not any(amounts.values()):
             raise serializers.ValidationError({"food": _EITHER})
-        label = attrs["label"] if "label" in attrs else getattr(entry, "label", "")
-        if not label.strip():
-            raise serializers.ValidationError({"label": "Name what you took, e.g. a supplement."})
-        return {**attrs, **amounts}
+        label = current("label", "").strip() or DEFAULT_LABEL
+        return {**attrs, **amounts, "servings": None, "label": label}
 
     def create(self, validated_data):
         validated_data.setdefault("at", timezone.now())
@@ -271,6 +275,16 @@ class ExerciseSessionSerializer(_LogSerializer):
         if value > timezone.now() + MAX_PLAN_AHEAD:
             raise serializers.ValidationError("Plan sessions up to a year ahead.")
         return value
+
+    def validate(self, attrs):
+        entry = self.instance
+        starts_at = attrs.get("starts_at", getattr(entry, "starts_at", None))
+        done = attrs.get("status", getattr(entry, "status", None)) == ExerciseSession.Status.DONE
+        if done and starts_at > timezone.now() + FUTURE_TOLERANCE:
+            raise serializers.ValidationError(
+                {"status": "A session that starts later can't be done yet."}
+            )
+        return attrs
 
 
 # --- Daily check-ins ---------------------------------------------------------------------------

@@ -1,0 +1,157 @@
+import datetime as dt
+
+import pytest
+import time_machine
+
+from cramps.models import ExerciseSession
+from cramps.reminders import schedule
+from tests.conftest import NOW
+from tests.factories import ExerciseSessionFactory
+
+URL = "/api/v1/exercise/"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def refreshed(monkeypatch):
+    """Users whose reminder schedules were refreshed, in call order."""
+    calls = []
+    monkeypatch.setattr(schedule, "refresh_schedules", calls.append)
+    return calls
+
+
+def test_it_plans_a_session_and_refreshes_the_reminders(owner_client, owner, refreshed):
+    payload = {"starts_at": "2026-03-10T18:30:00", "duration_minutes": 45, "activity": "Run"}
+
+    response = owner_client.post(URL, payload, content_type="application/json")
+
+    assert response.status_code == 201
+    body = response.json()
+    # 18:30 in Berlin is 17:30 UTC.
+    assert body["starts_at"] == "2026-03-10T17:30:00Z"
+    assert (body["status"], body["intensity"], body["warmed_up"]) == ("planned", "moderate", None)
+    assert ExerciseSession.objects.get(pk=body["id"]).user == owner
+    assert refreshed == [owner]
+
+
+def test_it_refreshes_the_reminders_after_an_update(owner_client, owner, refreshed):
+    session = ExerciseSessionFactory(user=owner, starts_at=NOW - dt.timedelta(hours=1))
+
+    response = owner_client.patch(
+        f"{URL}{session.pk}/",
+        {"status": "done", "warmed_up": True},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200
+    session.refresh_from_db()
+    assert (session.status, session.warmed_up) == ("done", True)
+    assert refreshed == [owner]
+
+
+def test_it_refreshes_the_reminders_after_a_delete(owner_client, owner, refreshed):
+    session = ExerciseSessionFactory(user=owner)
+
+    assert owner_client.delete(f"{URL}{session.pk}/").status_code == 204
+
+    assert not ExerciseSession.objects.filter(pk=session.pk).exists()
+    assert refreshed == [owner]
+
+
+def test_it_leaves_the_reminders_alone_when_input_is_bad(owner_client, refreshed):
+    payload = {"starts_at": "2026-03-10T18:30:00Z", "duration_minutes": 0, "activity": "Run"}
+
+    assert owner_client.post(URL, payload, content_type="application/json").status_code == 400
+
+    assert refreshed == []
+
+
+def test_it_lists_sessions_newest_first_and_reads_and_replaces_one(owner_client, owner):
+    past = ExerciseSessionFactory(user=owner, starts_at=NOW - dt.timedelta(days=1))
+    planned = ExerciseSessionFactory(user=owner, starts_at=NOW + dt.timedelta(days=1))
+
+    listed = owner_client.get(URL).json()["results"]
+    assert [s["id"] for s in listed] == [planned.pk, past.pk]
+
+    detail = f"{URL}{past.pk}/"
+    assert owner_client.get(detail).json()["activity"] == "Running"
+    response = owner_client.put(
+        detail,
+        {
+            "starts_at": "2026-03-09T07:00:00Z",
+            "duration_minutes": 30,
+            "activity": "Swim",
+            "intensity": "easy",
+            "outdoors": False,
+            "cold_weather": False,
+            "warmed_up": True,
+            "status": "done",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    past.refresh_from_db()
+    assert (past.activity, past.intensity, past.status) == ("Swim", "easy", "done")
+
+
+def test_a_session_that_starts_later_cannot_be_done(owner_client, owner):
+    payload = {
+        "starts_at": "2026-03-10T18:30:00Z",
+        "duration_minutes": 45,
+        "activity": "Run",
+        "status": "done",
+    }
+
+    response = owner_client.post(URL, payload, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {"status": ["A session that starts later can't be done yet."]}
+
+
+def test_a_session_that_started_can_be_marked_done(owner_client, owner):
+    session = ExerciseSessionFactory(user=owner, starts_at=NOW - dt.timedelta(hours=1))
+
+    response = owner_client.patch(
+        f"{URL}{session.pk}/", {"status": "done"}, content_type="application/json"
+    )
+
+    assert response.status_code == 200
+
+
+def test_it_plans_a_session_with_the_real_schedule_refresh(owner_client, owner):
+    payload = {"starts_at": "2026-03-10T18:30:00Z", "duration_minutes": 45, "activity": "Run"}
+
+    response = owner_client.post(URL, payload, content_type="application/json")
+
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("duration_minutes", 0),
+        ("duration_minutes", 24 * 60 + 1),
+        ("activity", ""),
+        ("activity", "x" * 61),
+        ("intensity", "brutal"),
+        ("status", "maybe"),
+        ("outdoors", "perhaps"),
+        ("starts_at", "2027-04-01T00:00:00Z"),  # more than a year ahead
+        ("starts_at", None),
+    ],
+)
+def test_it_rejects_bad_input_with_a_message_on_the_field(owner_client, owner, field, value):
+    payload = {"starts_at": "2026-03-10T18:30:00Z", "duration_minutes": 45, "activity": "Run"}
+
+    response = owner_client.post(URL, {**payload, field: value}, content_type="application/json")
+
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not ExerciseSession.objects.for_user(owner).exists()
