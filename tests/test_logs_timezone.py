@@ -1,0 +1,27 @@
+import time_machine
+
+from cramps.models import HydrationEntry
+from tests.conftest import NOW
+from tests.factories import UserFactory
+
+
+def test_pages_show_and_read_times_in_the_signed_in_users_zone(client, db):
+    user = UserFactory(timezone="Asia/Kolkata")  # UTC+05:30
+    client.force_login(user)
+    with time_machine.travel(NOW, tick=False):
+        assert b'value="2026-03-10T14:30"' in client.get("/log/drink/").content
+        client.post("/log/drink/", {"amount_ml": "200", "at": "2026-03-10T14:00"})
+    assert HydrationEntry.objects.get().at.isoformat() == "2026-03-10T08:30:00+00:00"
+
+
+def test_an_unknown_zone_name_falls_back_to_utc_instead_of_failing(client, db):
+    user = UserFactory(timezone="Mars/Olympus_Mons")
+    client.force_login(user)
+    with time_machine.travel(NOW, tick=False):
+        response = client.get("/log/drink/")
+    assert response.status_code == 200
+    assert b'value="2026-03-10T09:00"' in response.content
+
+
+def test_it_lets_anonymous_visitors_through(client, db):
+    assert client.get("/").status_code == 200
