@@ -14,8 +14,8 @@ RED_FLAG_LINE = "One leg swollen, warm or red? Don't massage: get care today."
 
 
 @pytest.fixture(autouse=True)
-def _fresh_fragment_cache():
-    # The library fragment is cached per process; each test sees the rows it made.
+def _fresh_page_cache():
+    # Public pages are cached per process; each test sees the rows it made.
     cache.clear()
     yield
     cache.clear()
@@ -189,26 +189,57 @@ def test_it_loads_its_script_from_a_file_and_has_no_inline_script(client, stretc
 def test_its_query_count_stays_constant_as_the_library_grows(
     client, django_assert_num_queries, stretch, acupoint
 ):
-    with django_assert_num_queries(2):
-        # 1. the library version (count and max pk), the fragment cache key
-        # 2. the guide techniques, rendered into the fragment (a cache miss)
-        client.get(GUIDE)
     with django_assert_num_queries(1):
-        # 1. the library version: the fragment itself comes from the cache
+        # 1. the guide techniques (the page is then cached for visitors without a session)
         client.get(GUIDE)
+    with django_assert_num_queries(0):
+        client.get(GUIDE)  # the whole page from the cache
 
     for n in range(8):
         make_technique(f"test-extra-{n}")
-    with django_assert_num_queries(2):
-        # the same two queries: a new row changes the key, so the fragment is rendered again
+    cache.clear()  # what CACHE_SECONDS does in production
+    with django_assert_num_queries(1):
+        # 1. the guide techniques: still one query with ten more rows
         page = client.get(GUIDE).content.decode()
     assert "First step of test-extra-7." in page
 
 
+def test_a_signed_in_user_gets_a_constant_query_count(
+    owner_client, django_assert_num_queries, stretch, acupoint
+):
+    with django_assert_num_queries(4):
+        # 1. the session; 2. the user; 3. the guide techniques, into the shared fragment;
+        # 4. the unread-notification count in the nav
+        owner_client.get(GUIDE)
+    with django_assert_num_queries(3):
+        # 1. the session; 2. the user; 3. the unread count: the library fragment is cached
+        owner_client.get(GUIDE)
+
+
+def test_it_never_serves_one_visitors_page_to_another(client, owner, stretch):
+    anonymous = client.get(GUIDE).content.decode()
+    assert "Saving a log needs a free account" in anonymous
+
+    client.force_login(owner)
+    signed_in = client.get(GUIDE).content.decode()
+    assert "Log out" in signed_in
+    assert "Saving a log needs a free account" not in signed_in
+    assert "Straighten the test leg." in signed_in
+
+    client.logout()
+    client.cookies.clear()
+    assert "Saving a log needs a free account" in client.get(GUIDE).content.decode()
+
+
 def test_a_clot_answer_costs_constant_queries(client, django_assert_num_queries, urgent_flags):
-    with django_assert_num_queries(2):
-        # 1. the red-flag version; 2. the emergency and same-day red flags
-        client.get(GUIDE + "?clot=yes")
     with django_assert_num_queries(1):
-        # 1. the red-flag version; the fragment comes from the cache
+        # 1. the emergency and same-day red flags
         client.get(GUIDE + "?clot=yes")
+    with django_assert_num_queries(0):
+        client.get(GUIDE + "?clot=yes")  # the whole page from the cache
+
+
+def test_the_clot_answer_and_the_steps_are_cached_apart(client, stretch, urgent_flags):
+    assert "Straighten the test leg." in client.get(GUIDE).content.decode()
+    assert "Straighten the test leg." not in client.get(GUIDE + "?clot=yes").content.decode()
+    assert "Straighten the test leg." in client.get(GUIDE + "?clot=no").content.decode()

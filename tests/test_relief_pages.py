@@ -4,6 +4,7 @@ import html
 import re
 
 import pytest
+from django.core.cache import cache
 
 from cramps.models import ReliefTechnique
 
@@ -15,6 +16,14 @@ PUBLIC_PAGES = [
     "/evidence/",
     "/red-flags/",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    # Public pages are cached per process; each test sees the rows it made.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def test_home_offers_the_guide_and_sign_up_to_anonymous_users(client, db):

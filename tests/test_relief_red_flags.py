@@ -7,7 +7,7 @@ from cramps.models import RedFlag
 
 
 @pytest.fixture(autouse=True)
-def _fresh_fragment_cache():
+def _fresh_page_cache():
     cache.clear()
     yield
     cache.clear()

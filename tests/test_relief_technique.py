@@ -3,10 +3,19 @@
 import html
 
 import pytest
+from django.core.cache import cache
 
 from cramps.models import ReliefTechnique
 
 RED_FLAG_LINE = "One leg swollen, warm or red? Don't massage: get care today."
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    # Public pages are cached per process; each test sees the rows it made.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,21 +1,30 @@
 """The public relief pages: the "cramp now" guide, one page per technique, prevention, evidence,
 red flags. No login: they are opened mid-cramp, often at night, so they stay small and fast.
 
-Speed: the library part of each list page is a fragment cache (`{% cache %}` in the templates),
-keyed on `_library_version()`, one cheap aggregate query. The querysets handed to the templates are
-lazy, so on a cache hit the rows are never fetched: a page costs that one query, two on a miss.
-Count and max(pk) change when fixture rows are added or removed; an in-place edit (loaddata
-updating a row by slug keeps both) shows up when the fragment expires (LIBRARY_CACHE_SECONDS).
-Nothing per-user goes inside a cached fragment.
+Speed, in two layers, both in Django's cache (per process by default) for CACHE_SECONDS:
+- A visitor without a session or pending messages sees exactly what every other such visitor
+  sees, so the whole page is rendered once and reused (`_public_page`): no query, no template.
+- Signed-in users get their own nav (name, unread count), never cached; the library part of the
+  page inside it is a `{% cache %}` fragment shared by everyone, so they pay one render of
+  base.html and no library query on a hit.
+The querysets handed to templates are lazy: on a hit they never run. A fixture reload or an admin
+edit shows within CACHE_SECONDS (and `make run` restarts the processes, emptying the cache). We
+chose a timeout over a version key (count, max pk) because that key costs a query on every
+request, more than the rest of a cached page, and an in-place edit by slug does not change it.
 """
 
-from django.db.models import Case, Count, IntegerField, Max, QuerySet, Value, When
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Case, IntegerField, Value, When
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_vary_headers
 
 from cramps.models import PreventionTip, RedFlag, ReliefTechnique
 
-LIBRARY_CACHE_SECONDS = 300
+CACHE_SECONDS = 300
 
 # The guide shows the stretch first whatever the fixture order: it is the best-supported step.
 _STRETCH_FIRST = Case(
@@ -36,9 +45,29 @@ _GUIDE_FIELDS = (
 )  # fmt: skip
 
 
-def _library_version(queryset: QuerySet) -> str:
-    numbers = queryset.order_by().aggregate(n=Count("pk"), top=Max("pk"))
-    return f"{numbers['n']}.{numbers['top']}"
+def _public_page(request, template, get_context, variant=""):
+    """Render `template`; for a visitor with no session and no messages, once per CACHE_SECONDS.
+
+    `get_context` runs only when the page is rendered, so a cached page costs no query. It may
+    raise Http404, which is never cached.
+    """
+    shared = not (settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES)
+    key = f"relief:page:{request.path}:{variant}"
+    # Stored encoded: bytes unpickle and go out without another pass over a 20 kB page.
+    content = cache.get(key) if shared else None
+    if content is not None:
+        response = HttpResponse(content)
+    else:
+        context = {**get_context(), "cache_seconds": CACHE_SECONDS}
+        if shared:
+            content = render_to_string(template, context, request).encode()
+            cache.set(key, content, CACHE_SECONDS)
+            response = HttpResponse(content)
+        else:
+            response = render(request, template, context)
+    # The page differs with and without a session: shared caches must not mix them up.
+    patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 def _log_cramp_url() -> str:
@@ -49,7 +78,7 @@ def _log_cramp_url() -> str:
         return "/log/cramp/"
 
 
-def _red_flags(urgencies=None) -> QuerySet:
+def _red_flags(*urgencies):
     flags = RedFlag.objects.all()
     if urgencies:
         flags = flags.filter(urgency__in=urgencies)
@@ -57,59 +86,51 @@ def _red_flags(urgencies=None) -> QuerySet:
 
 
 def home(request):
-    return render(request, "cramps/home.html")
+    return _public_page(request, "cramps/home.html", dict)
 
 
 def guide(request):
-    if request.GET.get("clot") == "yes":
+    answer = request.GET.get("clot")
+    if answer == "yes":
         # A possible clot: only the urgent advice, never a massage step (see the template).
-        flags = _red_flags(_URGENT_NOW).only("title", "urgency", "signs", "action")
-        context = {
-            "flags": flags,
-            "version": _library_version(flags),
-            "cache_seconds": LIBRARY_CACHE_SECONDS,
-        }
-        return render(request, "cramps/relief/guide_clot.html", context)
+        def clot_context():
+            return {"flags": _red_flags(*_URGENT_NOW).only("title", "urgency", "signs", "action")}
 
-    techniques = (
-        ReliefTechnique.objects.filter(in_cramp_guide=True)
-        .only(*_GUIDE_FIELDS)
-        .order_by(_STRETCH_FIRST, "display_order", "slug")
-    )
-    context = {
-        "techniques": techniques,
-        "version": _library_version(techniques),
-        "log_url": _log_cramp_url(),
-        "answered_no": request.GET.get("clot") == "no",
-        "cache_seconds": LIBRARY_CACHE_SECONDS,
-    }
-    return render(request, "cramps/relief/guide.html", context)
+        return _public_page(request, "cramps/relief/guide_clot.html", clot_context, "clot")
+
+    def context():
+        techniques = (
+            ReliefTechnique.objects.filter(in_cramp_guide=True)
+            .only(*_GUIDE_FIELDS)
+            .order_by(_STRETCH_FIRST, "display_order", "slug")
+        )
+        return {
+            "techniques": techniques,
+            "log_url": _log_cramp_url(),
+            "answered_no": answer == "no",
+        }
+
+    variant = "no" if answer == "no" else "steps"
+    return _public_page(request, "cramps/relief/guide.html", context, variant)
 
 
 def technique_detail(request, slug):
-    technique = get_object_or_404(ReliefTechnique, slug=slug)
-    return render(request, "cramps/relief/technique.html", {"technique": technique})
+    def context():
+        return {"technique": get_object_or_404(ReliefTechnique, slug=slug)}
+
+    return _public_page(request, "cramps/relief/technique.html", context)
 
 
 def prevention(request):
-    tips = PreventionTip.objects.order_by("display_order", "slug")
-    context = {
-        "tips": tips,
-        "version": _library_version(tips),
-        "cache_seconds": LIBRARY_CACHE_SECONDS,
-    }
-    return render(request, "cramps/relief/prevention.html", context)
+    def context():
+        return {"tips": PreventionTip.objects.order_by("display_order", "slug")}
+
+    return _public_page(request, "cramps/relief/prevention.html", context)
 
 
 def evidence(request):
-    return render(request, "cramps/relief/evidence.html")
+    return _public_page(request, "cramps/relief/evidence.html", dict)
 
 
 def red_flags(request):
-    flags = _red_flags()
-    context = {
-        "flags": flags,
-        "version": _library_version(flags),
-        "cache_seconds": LIBRARY_CACHE_SECONDS,
-    }
-    return render(request, "cramps/relief/red_flags.html", context)
+    return _public_page(request, "cramps/relief/red_flags.html", lambda: {"flags": _red_flags()})
