@@ -393,3 +393,11 @@ def test_the_bell_is_only_for_logged_in_users(
     assert '<span class="badge text-bg-danger">1<span class="visually-hidden"> unread</span>' in (
         content
     )
+
+
+def test_the_bell_caps_a_large_count(owner_client, owner):
+    Notification.objects.bulk_create(
+        Notification(user=owner, title=f"n{i}", body="b") for i in range(12)
+    )
+    content = owner_client.get(SETTINGS).content.decode()
+    assert '<span class="badge text-bg-danger">9+<span class="visually-hidden"> unread' in content
