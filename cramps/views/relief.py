@@ -61,13 +61,19 @@ def _public_page(request, template, get_context, variant=""):
         context = {**get_context(), "cache_seconds": CACHE_SECONDS}
         if shared:
             content = render_to_string(template, context, request).encode()
-            cache.set(key, content, CACHE_SECONDS)
+            if not _used_per_request_values(request):
+                cache.set(key, content, CACHE_SECONDS)
             response = HttpResponse(content)
         else:
             response = render(request, template, context)
     # The page differs with and without a session: shared caches must not mix them up.
     patch_vary_headers(response, ["Cookie"])
     return response
+
+
+def _used_per_request_values(request) -> bool:
+    """A page that drew a CSRF token or a CSP nonce is this request's own: never shared."""
+    return bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or "_csp_nonce" in vars(request))
 
 
 def _log_cramp_url() -> str:
