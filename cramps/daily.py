@@ -130,10 +130,6 @@ class DayEntries:
     stretches: list
     exercise: list
 
-    @property
-    def long_episodes(self):
-        return [e for e in self.episodes if e.is_long]
-
 
 def day_entries(user, day: dt.date) -> DayEntries:
     """Every entry of the user's local day, oldest first (six queries, however many rows)."""

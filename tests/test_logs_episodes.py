@@ -262,3 +262,13 @@ def test_html_in_notes_is_shown_as_text(owner_client, owner):
         assert "<script>alert" not in text
         assert "<img src=x" not in text
         assert "&lt;script&gt;" in text
+
+
+def test_messages_and_the_delete_page_show_the_time_in_the_users_zone(owner_client, owner):
+    saved = owner_client.post(
+        "/log/cramp/", _quick(started_at="2026-03-10T03:10", context="asleep"), follow=True
+    )
+    assert "Cramp saved: Left calf, severity 7/10, Tue 10 Mar, 03:10." in saved.content.decode()
+    episode = CrampEpisode.objects.get(user=owner)
+    page = owner_client.get(f"/log/cramp/{episode.pk}/delete/")
+    assert "Tue 10 Mar, 03:10" in page.content.decode()  # stored as 02:10 UTC

@@ -99,3 +99,8 @@ def test_other_users_sessions_are_not_found(outsider_client, owner, path, refres
     assert outsider_client.post(path.format(pk=session.pk), _session()).status_code == 404
     assert ExerciseSession.objects.filter(pk=session.pk).exists()
     assert refreshed == []
+
+
+def test_a_new_session_offers_45_minutes_planned(owner_client):
+    form = owner_client.get("/log/exercise/").context["form"]
+    assert (form["duration_minutes"].value(), form["status"].value()) == (45, "planned")

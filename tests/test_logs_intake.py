@@ -127,3 +127,9 @@ def test_other_users_intake_is_not_found(outsider_client, owner, path):
     assert outsider_client.get(path.format(pk=entry.pk)).status_code == 404
     assert outsider_client.post(path.format(pk=entry.pk), {"calcium_mg": "1"}).status_code == 404
     assert IntakeEntry.objects.get(pk=entry.pk).calcium_mg == 10
+
+
+def test_a_new_entry_offers_one_serving_and_empty_amounts(owner_client):
+    form = owner_client.get("/log/food/").context["form"]
+    assert form["servings"].value() == 1
+    assert form["magnesium_mg"].value() is None

@@ -118,3 +118,8 @@ def test_other_users_stretches_are_not_found(outsider_client, owner, hamstring, 
     data = {"technique": hamstring.pk, "duration_minutes": "9", "occasion": "other"}
     assert outsider_client.post(path.format(pk=entry.pk), data).status_code == 404
     assert StretchEntry.objects.get(pk=entry.pk).duration_minutes == 4
+
+
+def test_a_new_stretch_offers_three_minutes_before_bed(owner_client):
+    form = owner_client.get("/log/stretch/").context["form"]
+    assert (form["duration_minutes"].value(), form["occasion"].value()) == (3, "before_bed")

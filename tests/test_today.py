@@ -116,7 +116,7 @@ def test_it_never_shows_other_users_entries(owner_client, owner, outsider):
 def test_it_warns_about_a_long_cramp_on_the_today_page(owner_client, owner):
     CrampEpisodeFactory(user=owner, started_at=NOW - dt.timedelta(hours=1), duration_seconds=900)
     text = owner_client.get("/today/").content.decode()
-    assert "lasted over 10 minutes" in text
+    assert "Over 10 minutes: if a cramp doesn't ease when you move, get urgent advice." in text
     assert 'href="/red-flags/"' in text
 
 

@@ -100,7 +100,17 @@ def _helper(*layout):
     return helper
 
 
-class EpisodeForm(forms.ModelForm):
+class _LogForm(forms.ModelForm):
+    """A new entry's form shows the fields' own defaults, not the blank model's empty values."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            for name in [n for n, value in self.initial.items() if value in (None, "")]:
+                del self.initial[name]
+
+
+class EpisodeForm(_LogForm):
     """A cramp: side and severity are the only taps needed; the rest has night-time defaults."""
 
     side = forms.ChoiceField(
@@ -148,7 +158,14 @@ class EpisodeForm(forms.ModelForm):
         model = CrampEpisode
         fields = ["side", "severity", "started_at", "muscle", "context", "notes"]
 
-    TRIAL_CHOICES = (("", "Not tried"), ("tried", "Tried"), *TechniqueTrial.Outcome.choices)
+    # Short labels: five buttons share a phone's width.
+    TRIAL_CHOICES = (
+        ("", "Not tried"),
+        ("tried", "Tried"),
+        (TechniqueTrial.Outcome.HELPED, "Helped"),
+        (TechniqueTrial.Outcome.SOMEWHAT, "A bit"),
+        (TechniqueTrial.Outcome.NO, "No help"),
+    )
 
     def __init__(self, *args, tried=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -243,7 +260,7 @@ class EpisodeForm(forms.ModelForm):
         return episode
 
 
-class DrinkForm(forms.ModelForm):
+class DrinkForm(_LogForm):
     amount_ml = _number("Amount (ml)", 1, MAX_DRINK_ML, " ml")
     drink = forms.ChoiceField(
         label="What you drank",
@@ -267,7 +284,7 @@ class DrinkForm(forms.ModelForm):
         return self.cleaned_data["drink"] or HydrationEntry.Drink.WATER
 
 
-class IntakeForm(forms.ModelForm):
+class IntakeForm(_LogForm):
     """A catalogue food times servings, or direct amounts per mineral (a supplement)."""
 
     at = LocalDateTimeField(label="When")
@@ -314,7 +331,7 @@ class IntakeForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.food_id:
+        if self.instance.food_id or self.instance.pk is None:
             # The stored mg of a food entry are computed: the form shows the food, not the sums.
             for name in self.MINERAL_FIELDS:
                 self.initial[name] = None
@@ -361,7 +378,7 @@ class IntakeForm(forms.ModelForm):
         return entry
 
 
-class StretchForm(forms.ModelForm):
+class StretchForm(_LogForm):
     technique = forms.ModelChoiceField(
         label="Which stretch or routine",
         queryset=ReliefTechnique.objects.filter(
@@ -397,7 +414,7 @@ class StretchForm(forms.ModelForm):
         )
 
 
-class ExerciseForm(forms.ModelForm):
+class ExerciseForm(_LogForm):
     starts_at = LocalDateTimeField(label="Starts", help_text="Leave empty for now.")
     duration_minutes = _number("How long (minutes)", 1, 24 * 60, " minutes", initial=45)
     activity = forms.CharField(

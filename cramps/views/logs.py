@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -55,6 +56,25 @@ class Kind:
 
     def url_name(self, action):
         return f"cramps:{self.url}_{action}"
+
+    @staticmethod
+    def describe(entry) -> str:
+        """Words for a message or the delete page, the time in the active (user's) zone.
+
+        (A model's `__str__` formats its time as stored, in UTC.)
+        """
+        if isinstance(entry, CheckIn):
+            return f"check-in of {date_format(entry.date, 'D j M Y')}"
+        if isinstance(entry, CrampEpisode):
+            muscle = entry.get_muscle_display().lower()
+            what = f"{entry.get_side_display()} {muscle}, severity {entry.severity}/10"
+        elif isinstance(entry, ExerciseSession):
+            status = entry.get_status_display().lower()
+            what = f"{entry.activity}, {entry.duration_minutes} min ({status})"
+        else:
+            what = str(entry)
+        when = timezone.localtime(getattr(entry, entry.TIME_FIELD))
+        return f"{what}, {date_format(when, 'D j M, H:i')}"
 
 
 CRAMPS = Kind(
@@ -139,7 +159,7 @@ def _initial_time(request):
 def _saved(request, kind, entry, verb):
     if kind.refreshes_reminders:
         refresh_schedules(request.user)
-    messages.success(request, f"{kind.noun.capitalize()} {verb}: {entry}.")
+    messages.success(request, f"{kind.noun.capitalize()} {verb}: {kind.describe(entry)}.")
     if isinstance(entry, CrampEpisode) and entry.is_long:
         # Saved all the same; the warning is what matters now.
         messages.warning(
@@ -188,13 +208,18 @@ def _edit(request, kind, pk):
 def _delete(request, kind, pk):
     entry = get_object_or_404(kind.model.objects.for_user(request.user), pk=pk)
     if request.method == "POST":
-        label = str(entry)
+        label = kind.describe(entry)
         entry.delete()
         if kind.refreshes_reminders:
             refresh_schedules(request.user)
         messages.success(request, f"Deleted: {label}.")
         return redirect(_next_url(request))
-    context = {"kind": kind, "entry": entry, "next": _next_url(request)}
+    context = {
+        "kind": kind,
+        "entry": entry,
+        "description": kind.describe(entry),
+        "next": _next_url(request),
+    }
     return render(request, "cramps/logs/confirm_delete.html", context)
 
 
@@ -281,7 +306,7 @@ def bedtime_routine_done(request):
         at=user.local_now(),
     )
     daily.tick_habit(user, user.local_today(), "stretched_before_bed")
-    messages.success(request, f"Bedtime routine logged: {entry}. Sleep well.")
+    messages.success(request, f"Bedtime routine logged: {STRETCHES.describe(entry)}. Sleep well.")
     return redirect(_next_url(request))
 
 
