@@ -25,3 +25,12 @@ def test_an_unknown_zone_name_falls_back_to_utc_instead_of_failing(client, db):
 
 def test_it_lets_anonymous_visitors_through(client, db):
     assert client.get("/").status_code == 200
+
+
+def test_a_time_that_does_not_exist_locally_gets_a_message(owner_client):
+    # Berlin's clocks jump from 02:00 to 03:00 on 29 March 2026.
+    with time_machine.travel("2026-03-30 09:00Z", tick=False):
+        response = owner_client.post("/log/drink/", {"amount_ml": "200", "at": "2026-03-29T02:30"})
+    assert response.status_code == 200
+    assert "may not exist" in response.context["form"].errors["at"][0]
+    assert HydrationEntry.objects.count() == 0

@@ -4,6 +4,7 @@ Every view reaches rows through `Model.objects.for_user(request.user)`: anyone e
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -46,13 +47,13 @@ class Kind:
     add_title: str = ""
     intro: str = ""
     related: tuple = ()
-    prefetch: tuple = ()
+    prefetch: Callable | None = None  # builds a fresh Prefetch for each list
     # Exercise sessions drive reminders: their schedules are refreshed after every change.
     refreshes_reminders: bool = False
 
     def rows(self, user):
         rows = self.model.objects.for_user(user).select_related(*self.related)
-        return rows.prefetch_related(*self.prefetch) if self.prefetch else rows
+        return rows.prefetch_related(self.prefetch()) if self.prefetch else rows
 
     def url_name(self, action):
         return f"cramps:{self.url}_{action}"
@@ -86,7 +87,7 @@ CRAMPS = Kind(
     title="Cramps",
     add_title="Log a cramp",
     intro="Tap the leg and how bad it was, then Save. The rest is optional.",
-    prefetch=(daily.trials_prefetch(),),
+    prefetch=daily.trials_prefetch,
 )
 DRINKS = Kind(
     "drinks",
