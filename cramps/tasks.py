@@ -31,8 +31,7 @@ def send_reminder(self, delivery_id: int) -> None:
 @shared_task(acks_late=True)
 def send_reminders(delivery_ids: list[int]) -> None:
     """A batch from the dispatcher. Each id is claimed on its own: a redelivered batch is safe."""
-    for delivery_id in delivery_ids:
-        result = dispatch.send_delivery(delivery_id)
+    for delivery_id, result in dispatch.send_batch(delivery_ids).items():
         if result.outcome is dispatch.Outcome.RETRY:
             _queue_retry(delivery_id, dispatch.retry_delay(result.attempts))
 

@@ -149,16 +149,21 @@ def test_two_runs_in_the_same_minute_create_one_delivery(owner, django_capture_o
     assert len(mail.outbox) == 1
 
 
-def test_a_run_that_lost_the_claim_race_writes_no_second_row(
+def test_a_schedule_pointing_back_at_a_delivered_occurrence_gets_no_second_row(
     owner, django_capture_on_commit_callbacks
 ):
-    # A dispatcher that read the row before another advanced it: the delivery insert is ignored.
+    # E.g. a refresh that read the settings just before the dispatcher advanced the row.
     with time_machine.travel(NOW, tick=False):
         refresh_schedules(owner)
-    stale_copy = schedule(owner)
     run_dispatcher(django_capture_on_commit_callbacks, TONIGHT_REMINDER)
-    dispatch._create_deliveries([stale_copy], dispatch.DispatchReport())
+    ReminderSchedule.objects.filter(user=owner, kind=ReminderKind.BEDTIME).update(
+        next_due_at=TONIGHT_REMINDER, next_occurrence="2026-03-10"
+    )
+    again = run_dispatcher(django_capture_on_commit_callbacks, TONIGHT_REMINDER)
+    assert (again.claimed, again.queued) == (1, 0)
     assert ReminderDelivery.objects.filter(occurrence="2026-03-10").count() == 1
+    assert len(mail.outbox) == 1
+    assert schedule(owner).next_occurrence == "2026-03-11"
 
 
 def test_a_pending_snooze_is_queued_when_due(owner, django_capture_on_commit_callbacks):

@@ -31,7 +31,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from cramps.models import ExerciseSession, ReminderDelivery, ReminderSchedule, RoutineSlot
 from cramps.models.reminders import ReminderKind
 from cramps.reminders import timing
-from cramps.reminders.schedule import plan_next
+from cramps.reminders.schedule import DUE_FIELDS, Due, next_fields, plan_next
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +53,7 @@ class DispatchReport:
     queued: int = 0  # deliveries published to the broker
     stale: int = 0  # deliveries skipped as too late
     unpublished: int = 0  # left pending because the broker refused them
+    broker_down: bool = False
 
 
 def dispatch_due(now: dt.datetime | None = None) -> DispatchReport:
@@ -68,8 +69,10 @@ def dispatch_due(now: dt.datetime | None = None) -> DispatchReport:
 # Schedules -> deliveries
 
 
-def _skip_locked() -> bool:
-    return connection.features.has_select_for_update_skip_locked
+def _on_postgresql() -> bool:
+    # SKIP LOCKED, arrays and RETURNING: the fast path. Elsewhere (SQLite in development), plain
+    # ORM statements and conditional updates, one row at a time.
+    return connection.vendor == "postgresql"
 
 
 def _due_schedules(now):
@@ -81,28 +84,33 @@ def _due_schedules(now):
 
 def _advance_batch(now, report) -> bool:
     """Claim one batch of due schedules; False when there is nothing (left) to claim."""
-    if _skip_locked():
-        with transaction.atomic():
-            schedules = list(
-                _due_schedules(now)
-                .select_related("user")
-                .select_for_update(skip_locked=True, of=("self",))[:CLAIM_BATCH]
-            )
-            if not schedules:
-                return False
-            plans = _plans(schedules, now)
-            _create_deliveries(schedules, report)
-            _set_next_locked(schedules, plans)
-            report.claimed += len(schedules)
-        return True
+    if not _on_postgresql():
+        return _advance_batch_one_by_one(now, report)
+    with transaction.atomic():
+        rows = list(
+            _due_schedules(now)
+            .select_for_update(skip_locked=True, of=("self",))
+            .values_list(*DUE_FIELDS)[:CLAIM_BATCH]
+        )
+        if not rows:
+            return False
+        schedules = [Due(*row) for row in rows]
+        plans = _plans(schedules, now)
+        fresh = _insert_deliveries([s for s in schedules if s.next_occurrence], now, report)
+        _set_next(schedules, plans)
+        report.claimed += len(schedules)
+        _publish_on_commit(fresh, now, report)
+    return True
 
-    schedules = list(_due_schedules(now).select_related("user")[:CLAIM_BATCH])
+
+def _advance_batch_one_by_one(now, report) -> bool:
+    schedules = [Due(*row) for row in _due_schedules(now).values_list(*DUE_FIELDS)[:CLAIM_BATCH]]
     if not schedules:
         return False
     plans = _plans(schedules, now)
     claimed_any = False
     for schedule in schedules:
-        due_at, key = _next_fields(plans[schedule.pk])
+        due_at, key = next_fields(plans[schedule.pk])
         with transaction.atomic():
             # The claim: only the run that moves the row from this occurrence writes its delivery.
             won = ReminderSchedule.objects.filter(
@@ -111,8 +119,21 @@ def _advance_batch(now, report) -> bool:
                 next_due_at=schedule.next_due_at,
                 next_occurrence=schedule.next_occurrence,
             ).update(next_due_at=due_at, next_occurrence=key)
+            if won and schedule.next_occurrence:
+                # Pending and not queued: the queue pass below picks it up (or marks it stale).
+                ReminderDelivery.objects.bulk_create(
+                    [
+                        ReminderDelivery(
+                            user_id=schedule.user_id,
+                            kind=schedule.kind,
+                            occurrence=schedule.next_occurrence,
+                            due_at=schedule.next_due_at,
+                        )
+                    ],
+                    ignore_conflicts=True,  # the unique constraint: never a second row
+                )
+                report.created += 1
             if won:
-                _create_deliveries([schedule], report)
                 report.claimed += 1
                 claimed_any = True
     return claimed_any
@@ -123,33 +144,79 @@ def _plans(schedules, now):
     return plan_next(schedules, now, taken=current)
 
 
-def _next_fields(occurrence):
-    return (occurrence.due_at, occurrence.key) if occurrence else (None, "")
+def _insert_deliveries(schedules, now, report) -> list[int]:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING: one statement for the batch, and it tells
+    which rows are new (a row another run wrote is not returned, so it is never queued twice).
+    New rows are stamped queued (they are published after commit) or, if already too late,
+    skipped as stale. Returns the ids to publish."""
+    if not schedules:
+        return []
+    closed = windows_closed(
+        [(s.pk, s.user_id, s.kind, s.next_occurrence, s.next_due_at) for s in schedules], now
+    )
+    columns = {
+        "user_id": [s.user_id for s in schedules],
+        "kind": [s.kind for s in schedules],
+        "occurrence": [s.next_occurrence for s in schedules],
+        "due_at": [s.next_due_at for s in schedules],
+        "status": [Status.SKIPPED if s.pk in closed else Status.PENDING for s in schedules],
+        "detail": [STALE if s.pk in closed else "" for s in schedules],
+        "queued_at": [None if s.pk in closed else now for s in schedules],
+        "finished_at": [now if s.pk in closed else None for s in schedules],
+    }
+    inserted = _insert_unnest(ReminderDelivery, columns, now, returning=("id", "status"))
+    fresh = [pk for pk, status in inserted if status == Status.PENDING]
+    report.created += len(inserted)
+    report.stale += len(inserted) - len(fresh)
+    return fresh
 
 
-def _create_deliveries(schedules, report) -> None:
-    rows = [
-        ReminderDelivery(
-            user_id=s.user_id, kind=s.kind, occurrence=s.next_occurrence, due_at=s.next_due_at
-        )
-        for s in schedules
-        if s.next_occurrence
-    ]
-    # The unique (user, kind, occurrence) constraint makes a second insert a no-op.
-    ReminderDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=CLAIM_BATCH)
-    report.created += len(rows)
+def _insert_unnest(model, columns: dict, now, returning=("id",)):
+    """INSERT INTO model SELECT FROM unnest(arrays) ON CONFLICT DO NOTHING RETURNING ...
+
+    Columns not given get the model field's default (auto_now_add ones: `now`), so a field added
+    to the model later needs no change here.
+    """
+    names, select, params = [], [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        names.append(connection.ops.quote_name(field.column))
+        if field.attname in columns:
+            select.append(f"t.{field.attname}")
+            continue
+        auto = getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False)
+        select.append(f"%s::{field.db_type(connection)}")
+        params.append(now if auto else field.get_default())
+    arrays = []
+    for name in columns:
+        arrays.append(f"%s::{model._meta.get_field(name).db_type(connection)}[]")
+        params.append(columns[name])
+    sql = (
+        f"INSERT INTO {model._meta.db_table} ({', '.join(names)}) "
+        f"SELECT {', '.join(select)} FROM unnest({', '.join(arrays)}) AS t({', '.join(columns)}) "
+        f"ON CONFLICT DO NOTHING RETURNING {', '.join(returning)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
-def _set_next_locked(schedules, plans) -> None:
-    """Advance rows this transaction holds locked: one UPDATE ... FROM (VALUES ...) per batch."""
-    values = [(s.pk, *_next_fields(plans[s.pk])) for s in schedules]
+def _set_next(schedules, plans) -> None:
+    """Advance rows this transaction holds locked: one UPDATE ... FROM unnest(...) per batch."""
+    ids, dues, keys = [], [], []
+    for schedule in schedules:
+        due_at, key = next_fields(plans[schedule.pk])
+        ids.append(schedule.pk)
+        dues.append(due_at)
+        keys.append(key)
     table = ReminderSchedule._meta.db_table
-    placeholders = ", ".join(["(%s::bigint, %s::timestamptz, %s::varchar)"] * len(values))
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} AS s SET next_due_at = v.due, next_occurrence = v.occ "
-            f"FROM (VALUES {placeholders}) AS v(id, due, occ) WHERE s.id = v.id",
-            [item for row in values for item in row],
+            "FROM unnest(%s::bigint[], %s::timestamptz[], %s::varchar[]) AS v(id, due, occ) "
+            "WHERE s.id = v.id",
+            [ids, dues, keys],
         )
 
 
@@ -168,8 +235,9 @@ _FIELDS = ("id", "user_id", "kind", "occurrence", "due_at", "queued_at")
 
 def _queue_batch(now, report) -> bool:
     """Queue one batch of due pending deliveries; False when done or the broker is down."""
-    outcome = {}
-    if _skip_locked():
+    if report.broker_down:
+        return False
+    if _on_postgresql():
         with transaction.atomic():
             rows = list(
                 _queueable(now)
@@ -179,20 +247,21 @@ def _queue_batch(now, report) -> bool:
             )
             fresh = _sort_out_stale(rows, now, report)
             ReminderDelivery.objects.filter(pk__in=fresh).update(queued_at=now)
-            _publish_on_commit(fresh, now, report, outcome)
+            _publish_on_commit(fresh, now, report)
     else:
         rows = list(_queueable(now).order_by("due_at").values_list(*_FIELDS)[:CLAIM_BATCH])
-        fresh = []
-        for pk in _sort_out_stale(rows, now, report):
-            queued_at = next(r[5] for r in rows if r[0] == pk)
+        queued_before = {row[0]: row[5] for row in rows}
+        fresh = [
+            pk
+            for pk in _sort_out_stale(rows, now, report)
+            # The claim, one row at a time: a concurrent run's stamp makes this match nothing.
             if ReminderDelivery.objects.filter(
-                pk=pk, status=Status.PENDING, queued_at=queued_at
-            ).update(queued_at=now):
-                fresh.append(pk)
+                pk=pk, status=Status.PENDING, queued_at=queued_before[pk]
+            ).update(queued_at=now)
+        ]
         with transaction.atomic():
-            _publish_on_commit(fresh, now, report, outcome)
-    # Stop at a broker error: the rows are unqueued again and would be picked up in a loop.
-    return len(rows) == CLAIM_BATCH and not outcome.get("broker_down")
+            _publish_on_commit(fresh, now, report)
+    return len(rows) == CLAIM_BATCH and not report.broker_down
 
 
 def _sort_out_stale(rows, now, report) -> list[int]:
@@ -206,34 +275,38 @@ def _sort_out_stale(rows, now, report) -> list[int]:
     return [row[0] for row in rows if row[0] not in closed]
 
 
-def _publish_on_commit(ids, stamp, report, outcome) -> None:
+def _publish_on_commit(ids, stamp, report) -> None:
     if ids:
-        transaction.on_commit(functools.partial(_publish, ids, stamp, report, outcome))
+        transaction.on_commit(functools.partial(_publish, ids, stamp, report))
 
 
-def _publish(ids, stamp, report, outcome) -> None:
+def _publish(ids, stamp, report) -> None:
     from cramps.tasks import send_reminders
 
     for start in range(0, len(ids), SEND_BATCH):
-        chunk = ids[start : start + SEND_BATCH]
-        try:
-            send_reminders.apply_async((chunk,), expires=REQUEUE_AFTER.total_seconds())
-        except BrokerError as exc:
-            # Don't try the rest (each try may wait for a socket timeout): unqueue them all, and
-            # the next run queues them again once the broker is back.
-            rest = ids[start:]
-            ReminderDelivery.objects.filter(
-                pk__in=rest, status=Status.PENDING, queued_at=stamp
-            ).update(queued_at=None)
-            report.unpublished += len(rest)
-            outcome["broker_down"] = True
-            logger.warning(
-                "Broker unavailable, %d reminder(s) left pending for the next run: %s",
-                len(rest),
-                exc,
-            )
-            return
-        report.queued += len(chunk)
+        if not report.broker_down:
+            chunk = ids[start : start + SEND_BATCH]
+            try:
+                send_reminders.apply_async(
+                    (chunk,),
+                    expires=REQUEUE_AFTER.total_seconds(),
+                    argsrepr=f"[{len(chunk)} delivery ids]",  # skip repr()ing 100 ids
+                )
+                report.queued += len(chunk)
+                continue
+            except BrokerError as exc:
+                report.broker_down = True
+                logger.warning(
+                    "Broker unavailable, reminders stay pending for the next run: %s", exc
+                )
+        # Once the broker has failed, don't try again in this run (each try may wait for a socket
+        # timeout): unqueue the rest, and the next run queues them once the broker is back.
+        rest = ids[start:]
+        ReminderDelivery.objects.filter(pk__in=rest, status=Status.PENDING, queued_at=stamp).update(
+            queued_at=None
+        )
+        report.unpublished += len(rest)
+        return
 
 
 # Windows
@@ -305,32 +378,69 @@ def retry_delay(attempts: int) -> int:
 
 
 def send_delivery(delivery_id: int) -> SendResult:
+    return send_batch([delivery_id]).get(delivery_id, SendResult(Outcome.NOTHING))
+
+
+def send_batch(delivery_ids: list[int]) -> dict[int, SendResult]:
+    """Send the given deliveries that are still pending; {id: result} for those it claimed.
+
+    The claim (pending -> sending, attempts + 1) commits first, so a redelivered or duplicate
+    message finds nothing to do. The rest runs in one transaction, each reminder in a savepoint
+    of its own: one commit per batch, not four per reminder. If the process dies mid-batch the
+    rows stay `sending` and are not sent again: at most once, never twice.
+    """
+    claimed = _claim_for_sending(delivery_ids)
+    if not claimed:
+        return {}
+    deliveries = ReminderDelivery.objects.select_related("user").in_bulk(claimed)
+    now = timezone.now()
+    closed = windows_closed(
+        [tuple(getattr(d, f) for f in _FIELDS) for d in deliveries.values()], now
+    )
+    with transaction.atomic():
+        return {pk: _send(deliveries[pk], now, pk in closed) for pk in claimed}
+
+
+def _claim_for_sending(ids) -> list[int]:
+    ids = list(dict.fromkeys(ids))
+    if _on_postgresql():
+        table = ReminderDelivery._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET status = %s, attempts = attempts + 1 "
+                "WHERE id = ANY(%s) AND status = %s RETURNING id",
+                [Status.SENDING, ids, Status.PENDING],
+            )
+            return [row[0] for row in cursor.fetchall()]
+    return [
+        pk
+        for pk in ids
+        if ReminderDelivery.objects.filter(pk=pk, status=Status.PENDING).update(
+            status=Status.SENDING, attempts=F("attempts") + 1
+        )
+    ]
+
+
+def _send(delivery, now, stale: bool) -> SendResult:
     from cramps.reminders import channels, compose
 
-    claimed = ReminderDelivery.objects.filter(pk=delivery_id, status=Status.PENDING).update(
-        status=Status.SENDING, attempts=F("attempts") + 1
-    )
-    if not claimed:
-        return SendResult(Outcome.NOTHING)
-    delivery = ReminderDelivery.objects.select_related("user").get(pk=delivery_id)
-    now = timezone.now()
-    row = tuple(getattr(delivery, f) for f in _FIELDS)
-    if windows_closed([row], now):
+    if stale:
         return _finish(delivery, Status.SKIPPED, detail=STALE)
     try:
-        composed = compose.compose(delivery, now)
-        if composed.skip_reason:
-            return _finish(delivery, Status.SKIPPED, detail=composed.skip_reason)
-        channels.deliver(delivery, composed)
+        with transaction.atomic():  # a savepoint: one reminder's error never undoes another's
+            composed = compose.compose(delivery, now)
+            if composed.skip_reason:
+                return _finish(delivery, Status.SKIPPED, detail=composed.skip_reason)
+            channels.deliver(delivery, composed)
     except channels.TransientDeliveryError as exc:
         if delivery.attempts >= MAX_ATTEMPTS:
-            logger.warning("Reminder %s failed %d times: %s", delivery_id, delivery.attempts, exc)
+            logger.warning("Reminder %s failed %d times: %s", delivery.pk, delivery.attempts, exc)
             return _finish(
                 delivery,
                 Status.FAILED,
                 detail=f"Could not be sent after {delivery.attempts} attempts: {exc}",
             )
-        ReminderDelivery.objects.filter(pk=delivery_id, status=Status.SENDING).update(
+        ReminderDelivery.objects.filter(pk=delivery.pk, status=Status.SENDING).update(
             status=Status.PENDING,
             queued_at=timezone.now(),
             detail=f"Attempt {delivery.attempts} failed, trying again: {exc}",
@@ -338,7 +448,7 @@ def send_delivery(delivery_id: int) -> SendResult:
         return SendResult(Outcome.RETRY, delivery.attempts)
     except Exception as exc:
         # Not worth retrying (a bug, bad data): fail visibly, with the traceback in the log.
-        logger.exception("Reminder %s failed", delivery_id)
+        logger.exception("Reminder %s failed", delivery.pk)
         return _finish(delivery, Status.FAILED, detail=f"Could not be sent: {exc}")
     return _finish(delivery, Status.SENT, subject=composed.subject[:200], body=composed.text)
 

@@ -11,9 +11,11 @@ planned again: the next one is taken instead.
 """
 
 import datetime as dt
+import functools
 import logging
 from collections import defaultdict
-from zoneinfo import ZoneInfoNotFoundError
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,6 +30,33 @@ logger = logging.getLogger(__name__)
 _SUPERSEDE_LOOKBACK = dt.timedelta(days=1)
 
 
+@dataclass(frozen=True)
+class Due:
+    """What planning needs of one schedule. Plain values, not model instances, so that the
+    dispatcher can plan a batch of 1,000 schedules cheaply."""
+
+    pk: int
+    user_id: int
+    kind: str
+    lead_minutes: int
+    timezone: str
+    bedtime: dt.time
+    next_due_at: dt.datetime | None = None
+    next_occurrence: str = ""
+
+
+DUE_FIELDS = (
+    "id",
+    "user_id",
+    "kind",
+    "lead_minutes",
+    "user__timezone",
+    "user__bedtime",
+    "next_due_at",
+    "next_occurrence",
+)
+
+
 def refresh_schedules(user) -> None:
     now = timezone.now()
     with transaction.atomic():
@@ -35,48 +64,49 @@ def refresh_schedules(user) -> None:
             [ReminderSchedule(user=user, kind=kind) for kind in ReminderKind.values],
             ignore_conflicts=True,
         )
-        schedules = list(ReminderSchedule.objects.filter(user=user).select_related("user"))
-        for schedule in schedules:
-            # The view's user object carries the settings just saved; use it, not a stale copy.
-            schedule.user = user
+        # The user object carries the settings just saved: plan from it, not from a re-read.
+        schedules = [
+            Due(pk, user.pk, kind, lead, user.timezone, user.bedtime)
+            for pk, kind, lead in ReminderSchedule.objects.filter(user=user).values_list(
+                "id", "kind", "lead_minutes"
+            )
+        ]
         plans = plan_next(schedules, now)
         for schedule in schedules:
-            due_at, key = _fields(plans[schedule.pk])
+            due_at, key = next_fields(plans[schedule.pk])
             # update(), not save(): the settings page may be saving other fields of this row.
             ReminderSchedule.objects.filter(pk=schedule.pk).update(
                 next_due_at=due_at, next_occurrence=key
             )
 
 
-def _fields(occurrence: timing.Occurrence | None) -> tuple[dt.datetime | None, str]:
+def next_fields(occurrence: timing.Occurrence | None) -> tuple[dt.datetime | None, str]:
     if occurrence is None:
         return None, ""
     return occurrence.due_at, occurrence.key
 
 
 def plan_next(
-    schedules: list[ReminderSchedule], now: dt.datetime, taken: set | None = None
+    schedules: list[Due], now: dt.datetime, taken: set | None = None
 ) -> dict[int, timing.Occurrence | None]:
     """The next occurrence of each schedule ({schedule id: occurrence or None}).
 
-    `schedules` need `user` loaded. Occurrences with a delivery row, or listed in `taken` as
-    (user id, kind, key), are passed over.
+    Occurrences with a delivery row, or listed in `taken` as (user id, kind, key), are passed
+    over. A few queries per call, whatever the number of schedules.
     """
     taken = set(taken or ())
     candidates: dict[int, list[timing.Occurrence]] = {}
-    bedtime = [s for s in schedules if s.kind == ReminderKind.BEDTIME]
-    exercise = [s for s in schedules if s.kind == ReminderKind.PRE_EXERCISE]
-    for schedule in bedtime:
-        zone = _zone(schedule.user)
-        candidates[schedule.pk] = (
-            list(
-                timing.bedtime_occurrences(
-                    zone, schedule.user.bedtime, schedule.lead_minutes, now, nights=7
-                )
-            )
-            if zone
-            else []
-        )
+    exercise = []
+    # Users share zones and bedtimes: a batch of 1,000 has few distinct bedtime settings.
+    nights = {}
+    for schedule in schedules:
+        if schedule.kind != ReminderKind.BEDTIME:
+            exercise.append(schedule)
+            continue
+        setting = (schedule.timezone, schedule.bedtime, schedule.lead_minutes)
+        if setting not in nights:
+            nights[setting] = _bedtime_candidates(*setting, now)
+        candidates[schedule.pk] = nights[setting]
     if exercise:
         candidates.update(_exercise_candidates(exercise, now))
 
@@ -85,6 +115,14 @@ def plan_next(
         s.pk: next((o for o in candidates[s.pk] if (s.user_id, s.kind, o.key) not in taken), None)
         for s in schedules
     }
+
+
+def _bedtime_candidates(zone_name, bedtime, lead_minutes, now) -> list[timing.Occurrence]:
+    zone = _zone(zone_name)
+    if zone is None:
+        return []
+    # Four nights from yesterday: the current occurrence (taken) and at least two more.
+    return list(timing.bedtime_occurrences(zone, bedtime, lead_minutes, now, nights=3))
 
 
 def _exercise_candidates(schedules, now) -> dict[int, list[timing.Occurrence]]:
@@ -107,7 +145,7 @@ def _exercise_candidates(schedules, now) -> dict[int, list[timing.Occurrence]]:
         slots[user_id].append(timing.Slot(pk, weekday, start_time))
     found = {}
     for schedule in schedules:
-        zone = _zone(schedule.user)
+        zone = _zone(schedule.timezone)
         found[schedule.pk] = (
             timing.exercise_occurrences(
                 zone,
@@ -135,10 +173,11 @@ def _delivered(schedules, candidates) -> set[tuple[int, str, str]]:
     return set(rows)
 
 
-def _zone(user):
+@functools.lru_cache(maxsize=1024)
+def _zone(name: str) -> ZoneInfo | None:
     try:
-        return user.tz
+        return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         # The profile form only accepts real zones; a bad value here is a data error to fix.
-        logger.error("User %s has an unknown time zone %r: no reminders", user.pk, user.timezone)
+        logger.error("Unknown time zone %r: no reminders for its users", name)
         return None

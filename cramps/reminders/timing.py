@@ -13,6 +13,7 @@ Rules
 """
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -38,6 +39,8 @@ class Occurrence:
     starts_at: dt.datetime  # the event it is for: bedtime or the session's start (UTC)
 
 
+# Cached: the dispatcher asks for the same (night, bedtime, zone) for thousands of users at once.
+@functools.lru_cache(maxsize=65536)
 def local_instant(day: dt.date, wall: dt.time, zone: ZoneInfo) -> dt.datetime:
     """The UTC instant of a local wall time on a local date, following the module's DST rules."""
     first = dt.datetime.combine(day, wall.replace(tzinfo=None, fold=0), tzinfo=zone)

@@ -1,0 +1,31 @@
+"""`python -m benchmarks`: the reminder engine at 100,000 users (see benchmarks/reminders.py).
+
+Needs PostgreSQL and Redis: DATABASE_URL names the server (a throwaway database `crampless_bench`
+is created on it and dropped at the end; the database named in the URL is never touched) and
+REDIS_URL the broker. Defaults: postgres://postgres@127.0.0.1:5432/ and redis://127.0.0.1:6379/15.
+"""
+
+import argparse
+import os
+import sys
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--users", type=int, default=100_000, help="users due in the same minute")
+    parser.add_argument("--send", type=int, default=20_000, help="reminders the worker sends")
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    args = parser.parse_args()
+
+    from benchmarks import reminders
+
+    server = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
+    if not server.startswith(("postgres://", "postgresql://")):
+        print(f"DATABASE_URL must point at PostgreSQL, not {server.split(':')[0]}", file=sys.stderr)
+        return 2
+    redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+    return reminders.run(server, redis_url, args.users, args.send, keep=args.keep)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
