@@ -13,7 +13,7 @@ import sys
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--users", type=int, default=100_000, help="users due in the same minute")
-    parser.add_argument("--send", type=int, default=20_000, help="reminders the worker sends")
+    parser.add_argument("--send", type=int, default=3_000, help="reminders the worker sends")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     args = parser.parse_args()
 

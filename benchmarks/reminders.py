@@ -94,10 +94,11 @@ def _run(users, send, redis_url, redis):
     rows.append(("dispatch: claim, write, advance, publish", users, took, ok))
     messages = redis.llen(QUEUE)
 
-    in_process = _send_in_process(ReminderDelivery, dispatch)
+    in_process = _send_in_process(ReminderDelivery, dispatch, skip=0)
+    engine_only = _send_engine_only(ReminderDelivery, dispatch)
     worker = _send_with_worker(send, redis_url)
 
-    _print(rows, report, messages, due, in_process, worker)
+    _print(rows, report, messages, due, in_process, engine_only, worker)
     return rows + [worker[:4]]
 
 
@@ -167,14 +168,36 @@ def _copy(connection, model, rows) -> None:
                 copy.write_row([values[f.attname] for f in fields])
 
 
-def _send_in_process(ReminderDelivery, dispatch):
+def _send_engine_only(ReminderDelivery, dispatch):
+    """The engine's own cost: the same path with the message content fixed and one plain locmem
+    email per reminder instead of compose/channels (part 2's code, measured separately)."""
+    from django.core.mail import EmailMessage
+
+    from cramps.reminders import channels, compose
+
+    fixed = compose.Composed(None, "Time for your bedtime stretch", "Stretch.", "<p>Stretch.</p>")
+
+    def deliver(delivery, composed):
+        EmailMessage(composed.subject, composed.text, to=[delivery.user.email]).send()
+
+    saved = compose.compose, channels.deliver
+    compose.compose, channels.deliver = (lambda delivery, now: fixed), deliver
+    try:
+        return _send_in_process(ReminderDelivery, dispatch, skip=IN_PROCESS_SENDS)
+    finally:
+        compose.compose, channels.deliver = saved
+
+
+def _send_in_process(ReminderDelivery, dispatch, skip):
     """The worker's code path without a broker, on the newest rows (the worker drains the oldest
     first): rate and SQL queries per reminder."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     ids = list(
-        ReminderDelivery.objects.order_by("-id").values_list("id", flat=True)[:IN_PROCESS_SENDS]
+        ReminderDelivery.objects.order_by("-id").values_list("id", flat=True)[
+            skip : skip + IN_PROCESS_SENDS
+        ]
     )
     batch = dispatch.SEND_BATCH
     with CaptureQueriesContext(connection) as queries:
@@ -226,26 +249,25 @@ def _send_with_worker(count, redis_url):
     return ("send: one worker process (solo)", n1 - n0, took, ok, failed)
 
 
-def _print(rows, report, messages, due, in_process, worker):
+def _print(rows, report, messages, due, in_process, engine_only, worker):
     cpu = _cpu_model()
     print()
     print("Crampless reminder engine benchmark")
     print(f"  machine: {os.cpu_count()} CPUs, {cpu}, Python {platform.python_version()}")
     print(f"  PostgreSQL {_pg_version()}, Redis {_redis_version()}; all due at {due:%H:%M} UTC")
     print()
-    header = f"  {'step':44} {'count':>9} {'seconds':>9} {'per second':>11}  target"
+    header = f"  {'step':50} {'count':>9} {'seconds':>9} {'per second':>11}  target"
     print(header)
     print("  " + "-" * (len(header) - 2))
     targets = {1: f"<= {DISPATCH_TARGET_S:g} s", 3: f">= {SEND_TARGET_PER_S:,.0f}/s"}
     for index, (label, count, seconds, ok) in enumerate([*rows, worker[:4]]):
         if index == 2:
-            _line(
-                f"send: in process, no broker ({in_process['queries']:.1f} SQL/reminder)",
-                in_process["count"],
-                in_process["seconds"],
-                None,
-                "",
-            )
+            for label_, figures in (
+                ("send: engine only, in process", engine_only),
+                ("send: full path, in process", in_process),
+            ):
+                label_ += f" ({figures['queries']:.1f} SQL each)"
+                _line(label_, figures["count"], figures["seconds"], None, "")
         verdict = "" if ok is None else ("PASS" if ok else "FAIL")
         _line(label, count, seconds, ok, f"{targets.get(index, '')} {verdict}".strip())
     print()
@@ -260,7 +282,7 @@ def _print(rows, report, messages, due, in_process, worker):
 
 def _line(label, count, seconds, ok, target):
     rate = count / seconds if seconds and seconds == seconds else float("nan")
-    print(f"  {label:44} {count:>9,} {seconds:>9.2f} {rate:>11,.0f}  {target}")
+    print(f"  {label:50} {count:>9,} {seconds:>9.2f} {rate:>11,.0f}  {target}")
 
 
 def _cpu_model() -> str:

@@ -408,7 +408,7 @@ def _claim_for_sending(ids) -> list[int]:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} SET status = %s, attempts = attempts + 1 "
-                "WHERE id = ANY(%s) AND status = %s RETURNING id",
+                "WHERE id = ANY(%s::bigint[]) AND status = %s RETURNING id",
                 [Status.SENDING, ids, Status.PENDING],
             )
             return [row[0] for row in cursor.fetchall()]
