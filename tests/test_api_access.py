@@ -146,9 +146,13 @@ def test_an_outsider_gets_404_for_another_users_row(outsider_client, owner, name
 
 
 @PARAMS
-def test_an_id_that_is_not_a_number_or_too_big_is_a_404(owner_client, name):
-    assert owner_client.get(f"/api/v1/{name}/abc/").status_code == 404
-    assert owner_client.get(f"/api/v1/{name}/{2**70}/").status_code == 404
+@pytest.mark.parametrize("pk", ["abc", "%C2%84", "", "1.5", str(2**70)])
+def test_an_id_that_is_not_a_number_or_too_big_is_a_json_404(owner_client, name, pk):
+    response = owner_client.get(f"/api/v1/{name}/{pk}/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
 
 
 @PARAMS

@@ -81,7 +81,7 @@ def test_it_reads_replaces_patches_and_deletes_a_check_in(owner_client, owner):
     assert not CheckIn.objects.filter(pk=checkin.pk).exists()
 
 
-def test_moving_a_check_in_onto_a_taken_date_is_a_400(owner_client, owner):
+def test_moving_a_check_in_onto_a_taken_date_is_a_conflict(owner_client, owner):
     CheckIn.objects.create(user=owner, date=dt.date(2026, 3, 8))
     moving = CheckIn.objects.create(user=owner, date=dt.date(2026, 3, 9))
 
@@ -89,7 +89,7 @@ def test_moving_a_check_in_onto_a_taken_date_is_a_400(owner_client, owner):
         f"{URL}{moving.pk}/", {"date": "2026-03-08"}, content_type="application/json"
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json() == {"date": ["There is already a check-in for this date."]}
 
 

@@ -44,7 +44,7 @@ def test_it_computes_and_stores_the_minerals_of_a_food(owner_client, owner, bana
     assert response.status_code == 201
     body = response.json()
     assert body["food"] == "api-banana"
-    assert body["servings"] == "1.50"
+    assert body["servings"] == 1.5
     assert body["at"] == "2026-03-10T09:00:00Z"
     assert (body["potassium_mg"], body["calcium_mg"], body["magnesium_mg"]) == (633, 9, 48)
     entry = IntakeEntry.objects.get(pk=body["id"])
@@ -75,7 +75,7 @@ def test_a_food_without_servings_is_one_serving(owner_client, banana):
     response = _post(owner_client, {"food": "api-banana"})
 
     assert response.status_code == 201
-    assert (response.json()["servings"], response.json()["potassium_mg"]) == ("1.00", 422)
+    assert (response.json()["servings"], response.json()["potassium_mg"]) == (1, 422)
 
 
 def test_a_food_entry_keeps_no_label(owner_client, banana):

@@ -219,6 +219,8 @@ REST_FRAMEWORK = {
     # JSON in and out only: text a user typed (HTML included) is data, never rendered as a page.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Servings are numbers in JSON (1.5, not "1.50"), so the schema can state their range.
+    "COERCE_DECIMAL_TO_STRING": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Crampless API",

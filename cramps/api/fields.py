@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfoNotFoundError
 
 from django.core.validators import slug_re
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -51,6 +52,12 @@ class LocalDateTimeField(serializers.DateTimeField):
             self.fail("overflow")
 
 
+SLUG_MAX_LENGTH = 60
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$", "maxLength": SLUG_MAX_LENGTH}
+)
 class LibrarySlugField(serializers.SlugRelatedField):
     """A relief library row named by its slug; anything that is not a known slug is a 400."""
 
@@ -67,6 +74,6 @@ class LibrarySlugField(serializers.SlugRelatedField):
 
     def to_internal_value(self, data):
         # Checked before the query: some databases reject odd text (NUL bytes) with an error.
-        if not isinstance(data, str) or len(data) > 60 or not slug_re.match(data):
+        if not isinstance(data, str) or len(data) > SLUG_MAX_LENGTH or not slug_re.match(data):
             self.fail("invalid")
         return super().to_internal_value(data)

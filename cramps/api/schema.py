@@ -6,6 +6,7 @@ clients deserve to know that a bad field is a 400 with messages per field.
 
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
 _DETAIL = {
@@ -24,6 +25,14 @@ _FIELD_ERRORS = {
 
 
 class AutoSchema(openapi.AutoSchema):
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        # drf-spectacular leaves out the length limit of a nested list (techniques_tried).
+        limit = getattr(field, "max_length", None)
+        if isinstance(field, serializers.ListSerializer) and limit is not None and schema:
+            schema = {**schema, "maxItems": limit}
+        return schema
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         errors = {}

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.db import models, transaction
 from django.utils import timezone
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 
 from cramps import daily
 from cramps.models import (
@@ -290,6 +290,17 @@ class ExerciseSessionSerializer(_LogSerializer):
 # --- Daily check-ins ---------------------------------------------------------------------------
 
 
+class DateTaken(exceptions.APIException):
+    status_code = 409
+    default_code = "conflict"
+
+
+class ConflictSerializer(serializers.Serializer):
+    """The 409 body: messages per field, like a 400."""
+
+    date = serializers.ListField(child=serializers.CharField())
+
+
 class CheckInSerializer(_LogSerializer):
     class Meta:
         model = CheckIn
@@ -308,7 +319,8 @@ class CheckInSerializer(_LogSerializer):
             raise serializers.ValidationError("Check in for today or an earlier day.")
         taken = CheckIn.objects.for_user(self._user).filter(date=value)
         if self.instance is not None and taken.exclude(pk=self.instance.pk).exists():
-            raise serializers.ValidationError("There is already a check-in for this date.")
+            # Moving a check-in onto another one's date: the data is fine, the state clashes.
+            raise DateTaken({"date": ["There is already a check-in for this date."]})
         return value
 
     def create(self, validated_data):

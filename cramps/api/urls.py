@@ -1,6 +1,6 @@
 """API URLs: /api/v1/ (one router), /api/schema/ (OpenAPI), /api/docs/ (Swagger UI, no CDN)."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -20,6 +20,8 @@ router.register("foods", views.FoodItemViewSet, basename="api-foods")
 
 urlpatterns = [
     path("v1/", include(router.urls)),
+    # Anything else under v1/ (an id that is not a number, a typo) is a JSON 404, not a page.
+    re_path(r"^v1/", views.not_found),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: no inline <script> for the CSP.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

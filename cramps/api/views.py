@@ -7,6 +7,8 @@ of queries.
 
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, status, viewsets
 from rest_framework.response import Response
@@ -126,6 +128,10 @@ class ExerciseSessionViewSet(_UserLogViewSet):
         responses={201: s.CheckInSerializer, 200: s.CheckInSerializer},
     )
 )
+@extend_schema_view(
+    update=extend_schema(responses={200: s.CheckInSerializer, 409: s.ConflictSerializer}),
+    partial_update=extend_schema(responses={200: s.CheckInSerializer, 409: s.ConflictSerializer}),
+)
 class CheckInViewSet(_UserLogViewSet):
     """Daily check-ins, one per local date; each habit true, false or null (not answered)."""
 
@@ -167,3 +173,8 @@ class RedFlagViewSet(_LibraryViewSet):
 class FoodItemViewSet(_LibraryViewSet):
     queryset = FoodItem.objects.all()
     serializer_class = s.FoodItemSerializer
+
+
+@csrf_exempt  # it changes nothing; without this a DELETE with a cookie gets Django's HTML 403
+def not_found(request, *args, **kwargs):
+    return JsonResponse({"detail": "Not found."}, status=404)
