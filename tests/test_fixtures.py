@@ -433,3 +433,8 @@ def test_the_library_loads_into_an_empty_database():
         model.__name__: len(_rows(name))
         for model, name in zip(LIBRARY_MODELS, LIBRARY_FIXTURES, strict=True)
     }
+
+
+def test_the_clot_answer_in_the_guide_covers_both_clot_flags_and_pregnancy(db):
+    clot_flags = set(RedFlag.objects.filter(about_clot=True).values_list("slug", flat=True))
+    assert clot_flags == {"clot-with-breathlessness", "possible-clot", "pregnancy"}

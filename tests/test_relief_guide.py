@@ -85,6 +85,7 @@ def urgent_flags(db):
             signs=[f"Test sign {urgency}"],
             action=f"Test action {urgency}",
             source_url="https://example.com/flag",
+            about_clot=urgency != RedFlag.Urgency.SEE_DOCTOR,
         )
         for urgency in RedFlag.Urgency.values
     }
@@ -142,6 +143,19 @@ def test_a_possible_clot_shows_only_urgent_advice_and_no_massage(
     assert page.index("Test flag emergency") < page.index("Test flag same_day")
     assert "Test action same_day" in page
     assert "Test flag see_doctor" not in page
+
+
+def test_a_possible_clot_shows_the_clot_signs_not_other_urgent_ones(client, urgent_flags):
+    RedFlag.objects.create(
+        slug="test-long-cramp",
+        title="Test long cramp",
+        urgency=RedFlag.Urgency.SAME_DAY,
+        action="Test action long cramp",
+        source_url="https://example.com/flag",
+    )
+    page = client.get(GUIDE + "?clot=yes").content.decode()
+    assert "Test flag same_day" in page
+    assert "Test long cramp" not in page
     for technique in ReliefTechnique.objects.all():
         assert html.escape(technique.name) not in page
         for step in technique.steps:

@@ -116,6 +116,8 @@ class RedFlag(_LibraryRow):
     urgency = models.CharField(max_length=12, choices=Urgency.choices)
     signs = models.JSONField(default=list)
     action = models.TextField()
+    # Shown when the guide's "one leg swollen, warm or red?" check is answered yes.
+    about_clot = models.BooleanField(default=False)
 
     class Meta(_LibraryRow.Meta):
         pass

@@ -38,7 +38,6 @@ _MOST_URGENT_FIRST = Case(
     default=Value(2),
     output_field=IntegerField(),
 )
-_URGENT_NOW = (RedFlag.Urgency.EMERGENCY, RedFlag.Urgency.SAME_DAY)
 _GUIDE_FIELDS = (
     "slug", "name", "native_name", "point_code", "kind", "location", "steps", "duration_seconds",
     "evidence", "evidence_note", "traditional_claim", "cautions", "is_massage",
@@ -84,11 +83,10 @@ def _log_cramp_url() -> str:
         return "/log/cramp/"
 
 
-def _red_flags(*urgencies):
-    flags = RedFlag.objects.all()
-    if urgencies:
-        flags = flags.filter(urgency__in=urgencies)
-    return flags.annotate(rank=_MOST_URGENT_FIRST).order_by("rank", "display_order", "slug")
+def _red_flags():
+    return RedFlag.objects.annotate(rank=_MOST_URGENT_FIRST).order_by(
+        "rank", "display_order", "slug"
+    )
 
 
 def home(request):
@@ -100,7 +98,8 @@ def guide(request):
     if answer == "yes":
         # A possible clot: only the urgent advice, never a massage step (see the template).
         def clot_context():
-            return {"flags": _red_flags(*_URGENT_NOW).only("title", "urgency", "signs", "action")}
+            flags = _red_flags().filter(about_clot=True)
+            return {"flags": flags.only("title", "urgency", "signs", "action")}
 
         return _public_page(request, "cramps/relief/guide_clot.html", clot_context, "clot")
 
