@@ -101,8 +101,9 @@ def reload_library(transactional_db):
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    """Pages render without `collectstatic`; the manifest is checked by `make run`'s start."""
+def _test_settings(settings):
+    """Pages render without `collectstatic`, and test users' passwords hash fast."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
