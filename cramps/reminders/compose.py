@@ -1,8 +1,12 @@
 """A reminder's words, written from the user's own log.
 
-`compose(delivery, now)` reads (never writes) the user's settings and recent log and returns a
-`Composed`: either a reason not to send at all (`skip_reason`), or a subject with a plain-text and
-an HTML body. The send task calls it just before `channels.deliver`.
+`compose_many(deliveries, now)` reads (never writes) what a batch of deliveries needs, in a fixed
+number of queries whatever the batch's size (the users' schedules, tonight's stretches, this
+week's night cramps, the day's intake totals grouped by user, sessions and routine slots by id,
+the latest cramps per user, and the bedtime routine and food catalogue once), and returns a
+`Composed` per delivery id: either a reason not to send at all (`skip_reason`), or a subject with a
+plain-text and an HTML body. `compose(delivery, now)` is the same for one delivery. The send path
+calls `compose_many` just before `channels.deliver_many`.
 
 Rules, each tested in tests/test_reminders_compose.py:
 - Nothing goes out when the reminder kind is turned off (or has no channel left), during the
@@ -16,10 +20,11 @@ Rules, each tested in tests/test_reminders_compose.py:
 """
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -89,25 +94,397 @@ def is_quiet(start: dt.time | None, end: dt.time | None, local_time: dt.time) ->
 
 
 def compose(delivery, now: dt.datetime) -> Composed:
+    """One delivery's words: `compose_many` for a batch of one (a failure raises)."""
+    return compose_many([delivery], now)[delivery.pk]
+
+
+def compose_many(deliveries, now: dt.datetime, errors: dict | None = None) -> dict[int, Composed]:
+    """{delivery id: Composed} for a batch of saved deliveries (their `user` loaded with them).
+
+    The queries are the same few for a batch of one or of five hundred, each one only when some
+    delivery still needs it. A delivery whose words cannot be written (bad data, a bug) raises; with
+    an `errors` dict, its exception goes there instead ({delivery id: exception}), it is left out
+    of the result, and the rest of the batch is composed.
+    """
+    composer = _Composer(now, errors)
+    composer.run(list(deliveries))
+    return composer.done
+
+
+class _Composer:
+    """One batch: what its deliveries need from the database, read once, and their words."""
+
+    def __init__(self, now: dt.datetime, errors: dict | None):
+        self.now = now
+        self.errors = errors
+        self.done: dict[int, Composed] = {}
+        self._steps: tuple[str, ...] | None = None
+        self._foods: list[FoodItem] | None = None
+        self._richest: dict[str, FoodItem | None] = {}
+
+    def _fail(self, delivery, exc: Exception) -> None:
+        if self.errors is None:
+            raise exc
+        self.errors[delivery.pk] = exc
+
+    def run(self, deliveries) -> None:
+        if not deliveries:
+            return
+        schedules = _schedules(deliveries)
+        bedtime, exercise = [], []
+        for delivery in deliveries:
+            try:
+                skip, local_now = _settings_allow(
+                    delivery, schedules.get((delivery.user_id, delivery.kind)), self.now
+                )
+            except Exception as exc:  # e.g. a time zone that no longer exists
+                self._fail(delivery, exc)
+                continue
+            if skip is not None:
+                self.done[delivery.pk] = skip
+            elif delivery.kind == ReminderKind.BEDTIME:
+                bedtime.append((delivery, local_now))
+            elif delivery.kind == ReminderKind.PRE_EXERCISE:
+                exercise.append((delivery, local_now))
+            else:
+                self.done[delivery.pk] = Composed.skipped(
+                    f"unknown reminder kind {delivery.kind!r}"
+                )
+        if bedtime:
+            self._bedtime(bedtime)
+        if exercise:
+            self._pre_exercise(exercise)
+
+    # Bedtime
+
+    def _bedtime(self, items) -> None:
+        tonight = {d.pk: evening_start(local_now) for d, local_now in items}
+        stretched = _times_by_user(
+            StretchEntry.objects.filter(
+                Q(occasion=StretchEntry.Occasion.BEFORE_BED)
+                | Q(technique__slug=BEDTIME_ROUTINE_SLUG)
+            ),
+            "at",
+            {d.user_id for d, _ in items},
+            since=min(tonight.values()),
+        )
+        rest = []
+        for delivery, local_now in items:
+            if any(at >= tonight[delivery.pk] for at in stretched.get(delivery.user_id, ())):
+                self.done[delivery.pk] = Composed.skipped("bedtime stretch already logged tonight")
+            else:
+                rest.append((delivery, local_now))
+        if not rest:
+            return
+
+        week = {d.pk: local_now - dt.timedelta(days=NIGHT_CRAMP_DAYS) for d, local_now in rest}
+        night_cramps = _times_by_user(
+            CrampEpisode.objects.filter(context=CrampEpisode.Context.ASLEEP),
+            "started_at",
+            {d.user_id for d, _ in rest},
+            since=min(week.values()),
+            until=self.now,
+        )
+        totals = _intake_totals([(d.user, tonight[d.pk].date()) for d, _ in rest])
+        for delivery, _local_now in rest:
+            try:
+                count = sum(
+                    1 for at in night_cramps.get(delivery.user_id, ()) if at >= week[delivery.pk]
+                )
+                self.done[delivery.pk] = self._bedtime_words(
+                    delivery.user, count, totals.get(delivery.user_id)
+                )
+            except Exception as exc:
+                self._fail(delivery, exc)
+
+    def _bedtime_words(self, user, night_cramps: int, totals: dict | None) -> Composed:
+        blocks: list = []
+        if night_cramps:
+            noun = "night cramp" if night_cramps == 1 else "night cramps"
+            subject = f"Bedtime stretch: {night_cramps} {noun} this week"
+            blocks.append(
+                f"You logged {night_cramps} {noun} this week. Tonight's stretch is worth the three "
+                "minutes: stretching might not prevent every cramp, but may help to reduce them."
+            )
+            blocks.append(self._bedtime_steps())
+        else:
+            subject = "Time for your bedtime stretch"
+            blocks.append(
+                "Time for your bedtime stretch: calves and hamstrings, about three minutes. "
+                "It might not prevent every cramp, but may help to reduce them."
+            )
+        food_line = self._food_suggestion(user, totals)
+        if food_line:
+            blocks.append(food_line)
+        blocks.append(_SIPS)
+        blocks.append("Done? Log the stretch and tonight's reminders stop.")
+        return _render(subject, blocks)
+
+    def _bedtime_steps(self) -> tuple[str, ...]:
+        if self._steps is None:
+            steps = (
+                ReliefTechnique.objects.filter(slug=BEDTIME_ROUTINE_SLUG)
+                .values_list("steps", flat=True)
+                .first()
+            )
+            self._steps = tuple(str(step) for step in steps) if steps else _FALLBACK_BEDTIME_STEPS
+        return self._steps
+
+    def _food_suggestion(self, user, totals: dict | None) -> str:
+        """One catalogue food rich in the mineral furthest below target, if the user logged any."""
+        # Without any intake logged we cannot tell what is low: say nothing rather than guess.
+        if not totals or not totals["entries"]:
+            return ""
+        targets = user.mineral_targets()
+        shortfalls = {
+            m: (totals[m] or 0) / targets[m]
+            for m in SUGGESTED_MINERALS
+            if targets[m] and (totals[m] or 0) < targets[m]
+        }
+        if not shortfalls:
+            return ""
+        mineral = min(shortfalls, key=lambda m: (shortfalls[m], SUGGESTED_MINERALS.index(m)))
+        food = self._richest_food(mineral)
+        if food is None:
+            return ""
+        logged = totals[mineral] or 0
+        amount = getattr(food, f"{mineral}_mg")
+        # A catalogue note about this mineral matters here (e.g. spinach's calcium is poorly
+        # absorbed).
+        note = f" {food.note}" if mineral in food.note.lower() else ""
+        return (
+            f"Your logged {mineral} today: {logged} of {targets[mineral]} mg. For a snack or for "
+            f"tomorrow: {food.name}, {food.portion}: about {amount} mg of {mineral}.{note} "
+            "Good for general health; its effect on cramps is unproven."
+        )
+
+    def _richest_food(self, mineral: str) -> FoodItem | None:
+        """The first food by (most of the mineral, display order, slug), read once per batch.
+
+        The catalogue comes in the database's (display_order, slug) order, and only a strictly
+        richer food displaces an earlier one: the same food as ORDER BY -mg, display_order, slug.
+        """
+        if mineral not in self._richest:
+            if self._foods is None:
+                self._foods = list(
+                    FoodItem.objects.filter(kind=FoodItem.Kind.FOOD).order_by(
+                        "display_order", "slug"
+                    )
+                )
+            best = None
+            for food in self._foods:
+                amount = getattr(food, f"{mineral}_mg")
+                if amount > 0 and (best is None or amount > getattr(best, f"{mineral}_mg")):
+                    best = food
+            self._richest[mineral] = best
+        return self._richest[mineral]
+
+    # Before exercise
+
+    def _pre_exercise(self, items) -> None:
+        plans = []
+        for delivery, local_now in items:
+            occurrence = split_occurrence(delivery.occurrence)[0]
+            kind, _, rest = occurrence.partition(":")
+            try:
+                if kind == "session" and rest.isdigit():
+                    plan = ("session", int(rest))
+                elif kind == "routine":
+                    slot_id, _, day = rest.partition(":")
+                    try:
+                        date = dt.date.fromisoformat(day)
+                    except ValueError:
+                        self.done[delivery.pk] = Composed.skipped(
+                            f"unknown occurrence {occurrence!r}"
+                        )
+                        continue
+                    if not slot_id.isdigit():
+                        self.done[delivery.pk] = Composed.skipped(
+                            "the routine slot no longer exists"
+                        )
+                        continue
+                    plan = ("routine", int(slot_id), date)
+                else:
+                    self.done[delivery.pk] = Composed.skipped(f"unknown occurrence {occurrence!r}")
+                    continue
+            except Exception as exc:
+                self._fail(delivery, exc)
+                continue
+            plans.append((delivery, local_now, plan))
+        if not plans:
+            return
+
+        sessions = _by_id(ExerciseSession, {p[1] for _, _, p in plans if p[0] == "session"})
+        slots = _by_id(RoutineSlot, {p[1] for _, _, p in plans if p[0] == "routine"})
+        found = []  # (delivery, local_now, activity, starts, cold, routine window or None)
+        for delivery, local_now, plan in plans:
+            try:
+                user = delivery.user
+                if plan[0] == "session":
+                    session = sessions.get(plan[1])
+                    if session is None or session.user_id != delivery.user_id:
+                        self.done[delivery.pk] = Composed.skipped(
+                            "the exercise session no longer exists"
+                        )
+                        continue
+                    if session.status != ExerciseSession.Status.PLANNED:
+                        self.done[delivery.pk] = Composed.skipped(
+                            f"the session is already {session.get_status_display().lower()}"
+                        )
+                        continue
+                    starts = session.starts_at.astimezone(user.tz)
+                    found.append(
+                        (delivery, local_now, session.activity, starts, session.cold_weather, None)
+                    )
+                else:
+                    slot = slots.get(plan[1])
+                    if slot is None or slot.user_id != delivery.user_id:
+                        self.done[delivery.pk] = Composed.skipped(
+                            "the routine slot no longer exists"
+                        )
+                        continue
+                    starts = dt.datetime.combine(plan[2], slot.start_time, tzinfo=user.tz)
+                    window = (starts - ROUTINE_MATCH, starts + ROUTINE_MATCH)
+                    found.append(
+                        (delivery, local_now, slot.activity or "Exercise", starts, False, window)
+                    )
+            except Exception as exc:
+                self._fail(delivery, exc)
+
+        logged = self._logged_sessions([(d, w) for d, *_, w in found if w is not None])
+        ready = []
+        for entry in found:
+            delivery = entry[0]
+            if delivery.pk in logged:
+                label = ExerciseSession.Status(logged[delivery.pk]).label.lower()
+                self.done[delivery.pk] = Composed.skipped(f"the session is already {label}")
+            else:
+                ready.append(entry)
+        if not ready:
+            return
+
+        recent = _recent_cramps({d.user_id for d, *_ in ready}, self.now)
+        for delivery, local_now, activity, starts, cold, _window in ready:
+            try:
+                self.done[delivery.pk] = _pre_exercise_words(
+                    activity, starts, cold, local_now, recent.get(delivery.user_id, [])
+                )
+            except Exception as exc:
+                self._fail(delivery, exc)
+
+    def _logged_sessions(self, windows) -> dict[int, str]:
+        """{delivery id: status} of a session done or cancelled near each routine slot's start;
+        the latest such session when there are several."""
+        if not windows:
+            return {}
+        rows = (
+            ExerciseSession.objects.filter(
+                user_id__in={d.user_id for d, _ in windows},
+                starts_at__gte=min(lo for _, (lo, _hi) in windows),
+                starts_at__lte=max(hi for _, (_lo, hi) in windows),
+                status__in=[ExerciseSession.Status.DONE, ExerciseSession.Status.CANCELLED],
+            )
+            .order_by()
+            .values_list("user_id", "starts_at", "status")
+        )
+        by_user = defaultdict(list)
+        for user_id, starts_at, status in rows:
+            by_user[user_id].append((starts_at, status))
+        logged = {}
+        for delivery, (lo, hi) in windows:
+            near = [row for row in by_user.get(delivery.user_id, ()) if lo <= row[0] <= hi]
+            if near:
+                logged[delivery.pk] = max(near, key=lambda row: row[0])[1]
+        return logged
+
+
+def _settings_allow(delivery, schedule, now) -> tuple[Composed | None, dt.datetime]:
+    """(a skip, or None, and the user's local time): the checks common to every kind."""
+    if schedule is not None and not schedule[0]:
+        return Composed.skipped("this reminder is turned off"), now
+    if schedule is not None and not (schedule[1] or schedule[2]):
+        return (
+            Composed.skipped("no way to remind you is chosen (in-app and email are both off)"),
+            now,
+        )
     user = delivery.user
-    schedule = ReminderSchedule.objects.filter(user=user, kind=delivery.kind).first()
-    if schedule is not None and not schedule.enabled:
-        return Composed.skipped("this reminder is turned off")
-    if schedule is not None and not (schedule.in_app or schedule.by_email):
-        return Composed.skipped("no way to remind you is chosen (in-app and email are both off)")
     local_now = now.astimezone(user.tz)
     if is_quiet(user.quiet_hours_start, user.quiet_hours_end, local_now.time()):
-        return Composed.skipped(
-            f"quiet hours ({user.quiet_hours_start:%H:%M}-{user.quiet_hours_end:%H:%M})"
+        reason = f"quiet hours ({user.quiet_hours_start:%H:%M}-{user.quiet_hours_end:%H:%M})"
+        return Composed.skipped(reason), local_now
+    return None, local_now
+
+
+# Batch reads: one query each, whatever the number of deliveries
+
+
+def _schedules(deliveries) -> dict[tuple[int, str], tuple[bool, bool, bool]]:
+    """{(user id, kind): (enabled, in_app, by_email)}; absent where no schedule row exists."""
+    rows = ReminderSchedule.objects.filter(
+        user_id__in={d.user_id for d in deliveries}, kind__in={d.kind for d in deliveries}
+    ).values_list("user_id", "kind", "enabled", "in_app", "by_email")
+    return {(user_id, kind): flags for user_id, kind, *flags in rows}
+
+
+def _times_by_user(queryset, field: str, user_ids, since, until=None) -> dict[int, list]:
+    """{user id: [times]} of the rows at or after `since` (and at or before `until`). The caller
+    applies each delivery's own lower bound: zones differ, the query takes the earliest."""
+    queryset = queryset.filter(user_id__in=user_ids, **{f"{field}__gte": since})
+    if until is not None:
+        queryset = queryset.filter(**{f"{field}__lte": until})
+    found = defaultdict(list)
+    for user_id, at in queryset.order_by().values_list("user_id", field):
+        found[user_id].append(at)
+    return found
+
+
+def _intake_totals(user_days) -> dict[int, dict]:
+    """{user id: {entries, potassium, calcium, magnesium}} over each user's local day.
+
+    A batch has one send time, so each user has one "today": users are grouped by the UTC bounds
+    of their day (one group per zone and date), all groups in one query."""
+    groups = defaultdict(set)
+    for user, day in user_days:
+        groups[user.day_bounds(day)].add(user.pk)
+    match = Q()
+    for (start, end), user_ids in groups.items():
+        match |= Q(user_id__in=user_ids, at__gte=start, at__lt=end)
+    rows = (
+        IntakeEntry.objects.filter(match)
+        .order_by()
+        .values("user_id")
+        .annotate(entries=Count("id"), **{m: Sum(f"{m}_mg") for m in SUGGESTED_MINERALS})
+    )
+    return {row["user_id"]: row for row in rows}
+
+
+# Ids past PostgreSQL's bigint would fail the whole batch's query: no such row can exist.
+_MAX_ID = 2**63 - 1
+
+
+def _by_id(model, ids) -> dict:
+    ids = {pk for pk in ids if 0 < pk <= _MAX_ID}
+    return model.objects.in_bulk(ids) if ids else {}
+
+
+def _recent_cramps(user_ids, now) -> dict[int, list[tuple[str, str, str]]]:
+    """{user id: [(context, side, muscle)]} of each user's latest cramps, newest first."""
+    rows = (
+        CrampEpisode.objects.filter(user_id__in=user_ids, started_at__lte=now)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("user_id")], order_by=F("started_at").desc())
         )
-    if delivery.kind == ReminderKind.BEDTIME:
-        return _bedtime(user, local_now)
-    if delivery.kind == ReminderKind.PRE_EXERCISE:
-        return _pre_exercise(user, split_occurrence(delivery.occurrence)[0], local_now)
-    return Composed.skipped(f"unknown reminder kind {delivery.kind!r}")
+        .filter(rank__lte=RECENT_CRAMPS)
+        .order_by()
+        .values_list("user_id", "rank", "context", "side", "muscle")
+    )
+    recent = defaultdict(list)
+    for user_id, _rank, *row in sorted(rows, key=lambda row: (row[0], row[1])):
+        recent[user_id].append(tuple(row))
+    return recent
 
 
-# Bedtime
+# Words
 
 
 def evening_start(local_now: dt.datetime) -> dt.datetime:
@@ -118,142 +495,7 @@ def evening_start(local_now: dt.datetime) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(12), tzinfo=local_now.tzinfo)
 
 
-def _bedtime(user, local_now: dt.datetime) -> Composed:
-    tonight = evening_start(local_now)
-    stretched = (
-        StretchEntry.objects.for_user(user)
-        .filter(at__gte=tonight)
-        .filter(
-            Q(occasion=StretchEntry.Occasion.BEFORE_BED) | Q(technique__slug=BEDTIME_ROUTINE_SLUG)
-        )
-        .exists()
-    )
-    if stretched:
-        return Composed.skipped("bedtime stretch already logged tonight")
-
-    night_cramps = (
-        CrampEpisode.objects.for_user(user)
-        .filter(
-            context=CrampEpisode.Context.ASLEEP,
-            started_at__gte=local_now - dt.timedelta(days=NIGHT_CRAMP_DAYS),
-            started_at__lte=local_now,
-        )
-        .count()
-    )
-    blocks: list = []
-    if night_cramps:
-        noun = "night cramp" if night_cramps == 1 else "night cramps"
-        subject = f"Bedtime stretch: {night_cramps} {noun} this week"
-        blocks.append(
-            f"You logged {night_cramps} {noun} this week. Tonight's stretch is worth the three "
-            "minutes: stretching might not prevent every cramp, but may help to reduce them."
-        )
-        blocks.append(_bedtime_steps())
-    else:
-        subject = "Time for your bedtime stretch"
-        blocks.append(
-            "Time for your bedtime stretch: calves and hamstrings, about three minutes. "
-            "It might not prevent every cramp, but may help to reduce them."
-        )
-    food_line = _food_suggestion(user, tonight.date())
-    if food_line:
-        blocks.append(food_line)
-    blocks.append(_SIPS)
-    blocks.append("Done? Log the stretch and tonight's reminders stop.")
-    return _render(subject, blocks)
-
-
-def _bedtime_steps() -> tuple[str, ...]:
-    technique = ReliefTechnique.objects.filter(slug=BEDTIME_ROUTINE_SLUG).first()
-    if technique is not None and technique.steps:
-        return tuple(str(step) for step in technique.steps)
-    return _FALLBACK_BEDTIME_STEPS
-
-
-def _food_suggestion(user, day: dt.date) -> str:
-    """One catalogue food rich in the mineral furthest below target, if the user logged any."""
-    start, end = user.day_bounds(day)
-    totals = (
-        IntakeEntry.objects.for_user(user)
-        .between(start, end)
-        .aggregate(entries=Count("id"), **{m: Sum(f"{m}_mg") for m in SUGGESTED_MINERALS})
-    )
-    # Without any intake logged we cannot tell what is low: say nothing rather than guess.
-    if not totals["entries"]:
-        return ""
-    targets = user.mineral_targets()
-    shortfalls = {
-        m: (totals[m] or 0) / targets[m]
-        for m in SUGGESTED_MINERALS
-        if targets[m] and (totals[m] or 0) < targets[m]
-    }
-    if not shortfalls:
-        return ""
-    mineral = min(shortfalls, key=lambda m: (shortfalls[m], SUGGESTED_MINERALS.index(m)))
-    food = (
-        FoodItem.objects.filter(kind=FoodItem.Kind.FOOD, **{f"{mineral}_mg__gt": 0})
-        .order_by(f"-{mineral}_mg", "display_order", "slug")
-        .first()
-    )
-    if food is None:
-        return ""
-    logged = totals[mineral] or 0
-    amount = getattr(food, f"{mineral}_mg")
-    # A catalogue note about this mineral matters here (e.g. spinach's calcium is poorly absorbed).
-    note = f" {food.note}" if mineral in food.note.lower() else ""
-    return (
-        f"Your logged {mineral} today: {logged} of {targets[mineral]} mg. For a snack or for "
-        f"tomorrow: {food.name}, {food.portion}: about {amount} mg of {mineral}.{note} Good for "
-        "general health; its effect on cramps is unproven."
-    )
-
-
-# Before exercise
-
-
-def _pre_exercise(user, occurrence: str, local_now: dt.datetime) -> Composed:
-    kind, _, rest = occurrence.partition(":")
-    if kind == "session" and rest.isdigit():
-        session = ExerciseSession.objects.for_user(user).filter(pk=int(rest)).first()
-        if session is None:
-            return Composed.skipped("the exercise session no longer exists")
-        if session.status != ExerciseSession.Status.PLANNED:
-            return Composed.skipped(
-                f"the session is already {session.get_status_display().lower()}"
-            )
-        activity = session.activity
-        starts = session.starts_at.astimezone(user.tz)
-        cold = session.cold_weather
-    elif kind == "routine":
-        slot_id, _, day = rest.partition(":")
-        try:
-            date = dt.date.fromisoformat(day)
-        except ValueError:
-            return Composed.skipped(f"unknown occurrence {occurrence!r}")
-        slot = (
-            RoutineSlot.objects.for_user(user).filter(pk=slot_id).first()
-            if slot_id.isdigit()
-            else None
-        )
-        if slot is None:
-            return Composed.skipped("the routine slot no longer exists")
-        starts = dt.datetime.combine(date, slot.start_time, tzinfo=user.tz)
-        logged = (
-            ExerciseSession.objects.for_user(user)
-            .filter(
-                starts_at__gte=starts - ROUTINE_MATCH,
-                starts_at__lte=starts + ROUTINE_MATCH,
-                status__in=[ExerciseSession.Status.DONE, ExerciseSession.Status.CANCELLED],
-            )
-            .first()
-        )
-        if logged is not None:
-            return Composed.skipped(f"the session is already {logged.get_status_display().lower()}")
-        activity = slot.activity or "Exercise"
-        cold = False
-    else:
-        return Composed.skipped(f"unknown occurrence {occurrence!r}")
-
+def _pre_exercise_words(activity, starts, cold, local_now, recent) -> Composed:
     when = f"{starts:%H:%M}" if starts.date() == local_now.date() else f"{starts:%a %d %b %H:%M}"
     blocks: list = [
         f"{activity} starts at {when}. Warm up for 5 to 10 minutes first: an easy "
@@ -267,7 +509,7 @@ def _pre_exercise(user, occurrence: str, local_now: dt.datetime) -> Composed:
             "It's a cold-weather session: dress in layers, keep your legs covered, and put warm "
             "clothes on as soon as you finish (traditional advice, not tested, but harmless)."
         )
-    history = _exercise_history(user, local_now)
+    history = _exercise_history(recent)
     if history:
         blocks.append(history)
     return _render(f"{activity} at {when}: warm up and stretch first", blocks)
@@ -291,13 +533,8 @@ def where(side: str, muscle: str) -> str:
     return f"in the {side} {one}"
 
 
-def _exercise_history(user, local_now: dt.datetime) -> str:
-    recent = list(
-        CrampEpisode.objects.for_user(user)
-        .filter(started_at__lte=local_now)
-        .order_by("-started_at")
-        .values_list("context", "side", "muscle")[:RECENT_CRAMPS]
-    )
+def _exercise_history(recent: list[tuple[str, str, str]]) -> str:
+    """`recent`: the user's latest cramps as (context, side, muscle), newest first."""
     exercise_contexts = (CrampEpisode.Context.DURING_EXERCISE, CrampEpisode.Context.AFTER_EXERCISE)
     during = [row for row in recent if row[0] in exercise_contexts]
     if not during:
