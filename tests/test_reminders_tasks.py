@@ -52,18 +52,22 @@ def tonight():
 
 @pytest.fixture
 def failing_channel(monkeypatch):
-    """deliver() raises the given errors in turn, then delivers for real."""
+    """Delivering a reminder fails with the given errors in turn, then delivers for real."""
     calls = []
-    real = channels.deliver
+    real = channels.deliver_many
 
     def set_errors(*errors):
-        def deliver(delivery, composed):
-            calls.append(delivery.pk)
-            if len(calls) <= len(errors):
-                raise errors[len(calls) - 1]
-            real(delivery, composed)
+        def deliver_many(pairs):
+            failed, rest = {}, []
+            for delivery, composed in pairs:
+                calls.append(delivery.pk)
+                if len(calls) <= len(errors):
+                    failed[delivery.pk] = errors[len(calls) - 1]
+                else:
+                    rest.append((delivery, composed))
+            return {**real(rest), **failed}
 
-        monkeypatch.setattr(channels, "deliver", deliver)
+        monkeypatch.setattr(channels, "deliver_many", deliver_many)
         return calls
 
     return set_errors

@@ -1,21 +1,29 @@
-"""Sending a composed reminder through the channels the user chose for its kind.
+"""Sending composed reminders through the channels the user chose for their kind.
 
-`deliver(delivery, composed)` is safe to call again for the same delivery (the send task retries):
-- in-app: one `Notification` per delivery (`get_or_create` on its one-to-one `delivery`);
-- email: sent only while `ReminderDelivery.email_sent_at` is empty, and that field is set as soon
-  as the mail server accepted the message.
-The in-app notice is written first: it cannot fail for network reasons, so a retried email never
-leaves the user without the in-app one.
+`deliver_many(pairs)` sends a batch of (delivery, composed) in a fixed number of queries, all its
+emails through one mail connection; `deliver(delivery, composed)` is a batch of one. Both are safe
+to call again for the same delivery (the send task retries):
+- email: sent only while `ReminderDelivery.email_sent_at` is empty (read from the database, not
+  the instance: a retry may hold a stale copy), and that field is set once the mail server
+  accepted the message;
+- in-app: one `Notification` per delivery (the one-to-one `delivery` is unique; a second insert
+  is ignored).
+A reminder goes out whole or not at all: its in-app notice is written only when its email went out
+(or it has none), so a reminder whose email failed is retried or failed as one piece, and its
+retry never leaves a second notice. One email's failure never stops or undoes the others.
 
 Errors worth retrying (the mail server unreachable, hung up, timed out, or answered with a 4xx
-"try later") raise `TransientDeliveryError`; anything else propagates and is final.
+"try later") come back as `TransientDeliveryError`; anything else comes back as it was raised and
+is final. `deliver` raises them.
 """
 
+import contextlib
 import smtplib
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,69 +46,182 @@ class TransientDeliveryError(Exception):
 
 def channels_for(user, kind: str) -> tuple[bool, bool]:
     """(in_app, by_email) for a kind; the model's defaults when no schedule row exists yet."""
-    schedule = ReminderSchedule.objects.filter(user=user, kind=kind).first()
-    if schedule is None:
-        schedule = ReminderSchedule(user=user, kind=kind)
-    return schedule.in_app, schedule.by_email
+    return _choices([(user.pk, kind)])[(user.pk, kind)]
 
 
 def deliver(delivery, composed) -> None:
-    in_app, by_email = channels_for(delivery.user, delivery.kind)
-    if in_app:
-        _notify(delivery, composed)
-    if by_email and delivery.user.email:
-        _email(delivery, composed)
+    errors = deliver_many([(delivery, composed)])
+    if delivery.pk in errors:
+        raise errors[delivery.pk]
 
 
-def _notify(delivery, composed) -> Notification:
-    notification, _created = Notification.objects.get_or_create(
-        delivery=delivery,
-        defaults={"user": delivery.user, "title": composed.subject, "body": composed.text},
+def deliver_many(pairs) -> dict[int, Exception]:
+    """Send each (delivery, composed); {delivery id: error} for those that did not go out.
+
+    Queries, whatever the batch's size: the users' channel choices, the deliveries already
+    emailed, the email stamp, the notices (each only when there is something to do).
+    """
+    pairs = list(pairs)
+    if not pairs:
+        return {}
+    choices = _choices({(d.user_id, d.kind) for d, _ in pairs})
+    emails = [(d, c) for d, c in pairs if choices[(d.user_id, d.kind)][1] and d.user.email]
+    errors = _email_many(emails) if emails else {}
+    notices = [
+        Notification(user=d.user, delivery=d, title=c.subject, body=c.text)
+        for d, c in pairs
+        if choices[(d.user_id, d.kind)][0] and d.pk not in errors
+    ]
+    if notices:
+        Notification.objects.bulk_create(notices, ignore_conflicts=True)
+    return errors
+
+
+def _choices(keys) -> dict[tuple[int, str], tuple[bool, bool]]:
+    """{(user id, kind): (in_app, by_email)} with the model's defaults where no row exists."""
+    keys = set(keys)
+    defaults = (
+        ReminderSchedule._meta.get_field("in_app").get_default(),
+        ReminderSchedule._meta.get_field("by_email").get_default(),
     )
-    return notification
+    choices = dict.fromkeys(keys, defaults)
+    rows = ReminderSchedule.objects.filter(
+        user_id__in={user_id for user_id, _ in keys}, kind__in={kind for _, kind in keys}
+    ).values_list("user_id", "kind", "in_app", "by_email")
+    for user_id, kind, in_app, by_email in rows:
+        if (user_id, kind) in choices:
+            choices[(user_id, kind)] = (in_app, by_email)
+    return choices
 
 
-def email_message(delivery, composed) -> EmailMultiAlternatives:
-    """The reminder email: plain text and HTML, with signed snooze and unsubscribe links."""
-    unsubscribe = links.unsubscribe_url(delivery.user, delivery.kind)
-    context = {
-        "composed": composed,
-        "kind_label": delivery.get_kind_display(),
-        "snooze_links": [
-            (action_label(action, delivery.kind), links.snooze_url(delivery, action))
-            for action in ACTIONS
-        ],
-        "unsubscribe_url": unsubscribe,
-        "settings_url": links.absolute(reverse("cramps:reminder_settings")),
-        "notifications_url": links.absolute(reverse("cramps:notifications")),
-    }
-    message = EmailMultiAlternatives(
-        subject=composed.subject,
-        body=render_to_string("emails/reminder.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[delivery.user.email],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            # RFC 8058: mail providers may unsubscribe with one POST, no page in between.
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+def _email_many(pairs) -> dict[int, Exception]:
+    already = set(
+        ReminderDelivery.objects.filter(
+            pk__in=[d.pk for d, _ in pairs], email_sent_at__isnull=False
+        ).values_list("pk", flat=True)
     )
-    message.attach_alternative(render_to_string("emails/reminder.html", context), "text/html")
-    return message
-
-
-def _email(delivery, composed) -> None:
-    # Read the marker from the database, not the instance: a retry may hold a stale copy.
-    if ReminderDelivery.objects.filter(pk=delivery.pk, email_sent_at__isnull=False).exists():
-        return
-    message = email_message(delivery, composed)
+    pairs = [(d, c) for d, c in pairs if d.pk not in already]
+    if not pairs:
+        return {}
+    mailer = _Mailer()
+    errors, sent = {}, []
+    connection = get_connection(fail_silently=False)
     try:
-        message.send(fail_silently=False)
+        for delivery, composed in pairs:
+            try:
+                _send(connection, mailer.message(delivery, composed, connection))
+            except TransientDeliveryError as exc:
+                errors[delivery.pk] = exc
+                # The connection may be broken: the next message opens a new one.
+                _close(connection)
+            except Exception as exc:  # final for this one; the others still go out
+                errors[delivery.pk] = exc
+            else:
+                sent.append(delivery)
+    finally:
+        _close(connection)
+    if sent:
+        stamp = timezone.now()
+        ReminderDelivery.objects.filter(pk__in=[d.pk for d in sent]).update(email_sent_at=stamp)
+        for delivery in sent:
+            delivery.email_sent_at = stamp
+    return errors
+
+
+def _send(connection, message) -> None:
+    try:
+        # Opened by the first message (or again after a failure), then kept open: send_messages
+        # closes only a connection it opened itself.
+        connection.open()
+        message.send(fail_silently=False)  # through `connection`
     except _TRANSIENT as exc:
         raise TransientDeliveryError(f"email not sent, will retry: {exc!r}") from exc
     except smtplib.SMTPResponseException as exc:
         if 400 <= exc.smtp_code < 500:
             raise TransientDeliveryError(f"mail server said try later: {exc!r}") from exc
         raise
-    delivery.email_sent_at = timezone.now()
-    ReminderDelivery.objects.filter(pk=delivery.pk).update(email_sent_at=delivery.email_sent_at)
+
+
+def _close(connection) -> None:
+    # A connection that broke mid-batch may not close cleanly: drop it all the same.
+    with contextlib.suppress(Exception):
+        connection.close()
+
+
+def email_message(delivery, composed) -> EmailMultiAlternatives:
+    """The reminder email: plain text and HTML, with signed snooze and unsubscribe links."""
+    return _Mailer().message(delivery, composed)
+
+
+# A stand-in for a signed token in URLs reversed once per batch. Tokens are URL-safe base64 and
+# colons, which reverse() leaves as they are, so putting the token in its place gives the same
+# URL as reversing with the token.
+_TOKEN = "__token__"
+
+
+class _Mailer:
+    """What every email of a batch shares, worked out once: templates, signers, fixed URLs."""
+
+    def __init__(self):
+        self.text = get_template("emails/reminder.txt")
+        self.html = get_template("emails/reminder.html")
+        self.snooze_signer = signing.TimestampSigner(salt=links.SNOOZE_SALT)
+        self.unsubscribe_signer = signing.TimestampSigner(salt=links.UNSUBSCRIBE_SALT)
+        self.snooze_urls = {
+            action: _split(reverse("cramps:email_snooze", args=[action, _TOKEN]))
+            for action in ACTIONS
+        }
+        self.unsubscribe_url = _split(reverse("cramps:unsubscribe", args=[_TOKEN]))
+        self.settings_url = links.absolute(reverse("cramps:reminder_settings"))
+        self.notifications_url = links.absolute(reverse("cramps:notifications"))
+        self.labels = {}
+
+    def message(self, delivery, composed, connection=None) -> EmailMultiAlternatives:
+        kind = delivery.kind
+        if kind not in self.labels:
+            self.labels[kind] = (
+                delivery.get_kind_display(),
+                [action_label(action, kind) for action in ACTIONS],
+            )
+        kind_label, action_labels = self.labels[kind]
+        snooze_token = self.snooze_signer.sign_object({"d": delivery.pk})
+        unsubscribe = _join(
+            self.unsubscribe_url,
+            self.unsubscribe_signer.sign_object({"u": delivery.user.pk, "k": kind}),
+        )
+        context = {
+            "composed": composed,
+            "kind_label": kind_label,
+            "snooze_links": [
+                (label, _join(self.snooze_urls[action], snooze_token))
+                for action, label in zip(ACTIONS, action_labels, strict=True)
+            ],
+            "unsubscribe_url": unsubscribe,
+            "settings_url": self.settings_url,
+            "notifications_url": self.notifications_url,
+        }
+        message = EmailMultiAlternatives(
+            subject=composed.subject,
+            body=self.text.render(context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[delivery.user.email],
+            connection=connection,
+            headers={
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                # RFC 8058: mail providers may unsubscribe with one POST, no page in between.
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        )
+        message.attach_alternative(self.html.render(context), "text/html")
+        return message
+
+
+def _split(path: str) -> tuple[str, str]:
+    before, token, after = links.absolute(path).partition(_TOKEN)
+    if not token or _TOKEN in after:
+        raise ValueError(f"no single place for a token in {path!r}")
+    return before, after
+
+
+def _join(url: tuple[str, str], token: str) -> str:
+    return f"{url[0]}{token}{url[1]}"

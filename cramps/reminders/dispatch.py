@@ -355,7 +355,7 @@ def _exercise_starts(rows) -> dict[int, dt.datetime]:
     return starts
 
 
-# Sending one reminder
+# Sending reminders
 
 
 class Outcome(enum.StrEnum):
@@ -385,10 +385,15 @@ def send_batch(delivery_ids: list[int]) -> dict[int, SendResult]:
     """Send the given deliveries that are still pending; {id: result} for those it claimed.
 
     The claim (pending -> sending, attempts + 1) commits first, so a redelivered or duplicate
-    message finds nothing to do. The rest runs in one transaction, each reminder in a savepoint
-    of its own: one commit per batch, not four per reminder. If the process dies mid-batch the
-    rows stay `sending` and are not sent again: at most once, never twice.
+    message finds nothing to do. The batch is then sent as a batch: the same dozen queries for one
+    reminder or five hundred (`compose.compose_many`, `channels.deliver_many`), its emails through
+    one mail connection, and every reminder's outcome written by one conditional UPDATE, in one
+    transaction. Outcomes stay each reminder's own: one that cannot be composed, or whose email
+    fails, never fails, holds back or resends another. If the process dies mid-batch the rows stay
+    `sending` and are not sent again: at most once, never twice.
     """
+    from cramps.reminders import channels, compose
+
     claimed = _claim_for_sending(delivery_ids)
     if not claimed:
         return {}
@@ -397,64 +402,145 @@ def send_batch(delivery_ids: list[int]) -> dict[int, SendResult]:
     closed = windows_closed(
         [tuple(getattr(d, f) for f in _FIELDS) for d in deliveries.values()], now
     )
+    ends = _Ends()
+    live = []
+    for pk in claimed:
+        if pk in closed:
+            ends.finish(deliveries[pk], Status.SKIPPED, detail=STALE)
+        else:
+            live.append(deliveries[pk])
+
+    errors = {}
+    composed = compose.compose_many(live, now, errors=errors)
+    pairs = []
+    for delivery in live:
+        if delivery.pk in errors:
+            ends.fail(delivery, errors[delivery.pk])
+        elif composed[delivery.pk].skip_reason:
+            ends.finish(delivery, Status.SKIPPED, detail=composed[delivery.pk].skip_reason)
+        else:
+            pairs.append((delivery, composed[delivery.pk]))
+
     with transaction.atomic():
-        return {pk: _send(deliveries[pk], now, pk in closed) for pk in claimed}
+        failures = channels.deliver_many(pairs)
+        for delivery, words in pairs:
+            exc = failures.get(delivery.pk)
+            if exc is None:
+                ends.finish(delivery, Status.SENT, subject=words.subject[:200], body=words.text)
+            elif isinstance(exc, channels.TransientDeliveryError):
+                ends.retry_or_fail(delivery, exc)
+            else:
+                ends.fail(delivery, exc)
+        ends.write()
+    return ends.results
 
 
-def _claim_for_sending(ids) -> list[int]:
-    ids = list(dict.fromkeys(ids))
-    if _on_postgresql():
-        table = ReminderDelivery._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET status = %s, attempts = attempts + 1 "
-                "WHERE id = ANY(%s::bigint[]) AND status = %s RETURNING id",
-                [Status.SENDING, ids, Status.PENDING],
-            )
-            return [row[0] for row in cursor.fetchall()]
-    return [
-        pk
-        for pk in ids
-        if ReminderDelivery.objects.filter(pk=pk, status=Status.PENDING).update(
-            status=Status.SENDING, attempts=F("attempts") + 1
-        )
-    ]
+class _Ends:
+    """Each claimed reminder's outcome, written for the whole batch at once."""
 
+    _COLUMNS = ("status", "detail", "subject", "body", "finished_at", "queued_at")
 
-def _send(delivery, now, stale: bool) -> SendResult:
-    from cramps.reminders import channels, compose
+    def __init__(self):
+        self.rows: dict[int, tuple] = {}  # id -> (delivery, {field: value}); absent: unchanged
+        self.results: dict[int, SendResult] = {}
 
-    if stale:
-        return _finish(delivery, Status.SKIPPED, detail=STALE)
-    try:
-        with transaction.atomic():  # a savepoint: one reminder's error never undoes another's
-            composed = compose.compose(delivery, now)
-            if composed.skip_reason:
-                return _finish(delivery, Status.SKIPPED, detail=composed.skip_reason)
-            channels.deliver(delivery, composed)
-    except channels.TransientDeliveryError as exc:
+    def finish(self, delivery, status, **fields) -> None:
+        self._set(delivery, Outcome(status), status=status, finished_at=True, **fields)
+
+    def fail(self, delivery, exc: Exception) -> None:
+        # Not worth retrying (a bug, bad data): fail visibly, with the traceback in the log.
+        logger.error("Reminder %s failed", delivery.pk, exc_info=exc)
+        self.finish(delivery, Status.FAILED, detail=f"Could not be sent: {exc}")
+
+    def retry_or_fail(self, delivery, exc: Exception) -> None:
         if delivery.attempts >= MAX_ATTEMPTS:
             logger.warning("Reminder %s failed %d times: %s", delivery.pk, delivery.attempts, exc)
-            return _finish(
+            self.finish(
                 delivery,
                 Status.FAILED,
                 detail=f"Could not be sent after {delivery.attempts} attempts: {exc}",
             )
-        ReminderDelivery.objects.filter(pk=delivery.pk, status=Status.SENDING).update(
+            return
+        self._set(
+            delivery,
+            Outcome.RETRY,
             status=Status.PENDING,
-            queued_at=timezone.now(),
+            queued_at=True,
             detail=f"Attempt {delivery.attempts} failed, trying again: {exc}",
         )
-        return SendResult(Outcome.RETRY, delivery.attempts)
-    except Exception as exc:
-        # Not worth retrying (a bug, bad data): fail visibly, with the traceback in the log.
-        logger.exception("Reminder %s failed", delivery.pk)
-        return _finish(delivery, Status.FAILED, detail=f"Could not be sent: {exc}")
-    return _finish(delivery, Status.SENT, subject=composed.subject[:200], body=composed.text)
+
+    def _set(self, delivery, outcome, **fields) -> None:
+        self.rows[delivery.pk] = (delivery, fields)
+        self.results[delivery.pk] = SendResult(outcome, delivery.attempts)
+
+    def write(self) -> None:
+        """One UPDATE for the batch, only of rows still `sending` (a conditional update, as
+        everywhere in the engine). `True` for a time field means "now"."""
+        if not self.rows:
+            return
+        stamp = timezone.now()
+        values = {
+            pk: {f: (stamp if v is True else v) for f, v in fields.items()}
+            for pk, (_, fields) in self.rows.items()
+        }
+        if _on_postgresql():
+            self._write_unnest(values)
+            return
+        deliveries = []
+        for pk, (delivery, _) in self.rows.items():
+            for field, value in values[pk].items():
+                setattr(delivery, field, value)
+            deliveries.append(delivery)
+        ReminderDelivery.objects.filter(status=Status.SENDING).bulk_update(
+            deliveries, self._COLUMNS
+        )
+
+    def _write_unnest(self, values) -> None:
+        # NULL in a column leaves that field as it was.
+        ids = list(values)
+        arrays = [[values[pk].get(column) for pk in ids] for column in self._COLUMNS]
+        fields = [ReminderDelivery._meta.get_field(column) for column in self._COLUMNS]
+        casts = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+        sets = ", ".join(f"{c} = COALESCE(v.{c}, d.{c})" for c in self._COLUMNS)
+        table = ReminderDelivery._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS d SET {sets} "
+                f"FROM unnest(%s::bigint[], {casts}) AS v(id, {', '.join(self._COLUMNS)}) "
+                "WHERE d.id = v.id AND d.status = %s",
+                [ids, *arrays, Status.SENDING],
+            )
 
 
-def _finish(delivery, status, **fields) -> SendResult:
-    ReminderDelivery.objects.filter(pk=delivery.pk, status=Status.SENDING).update(
-        status=status, finished_at=timezone.now(), **fields
-    )
-    return SendResult(Outcome(status), delivery.attempts)
+def _claim_for_sending(ids) -> list[int]:
+    """Pending -> sending, attempts + 1, for the ids still pending: in one statement where the
+    database returns updated rows, else one conditional update per row."""
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return []
+    table = ReminderDelivery._meta.db_table
+    if _on_postgresql():
+        sql = (
+            f"UPDATE {table} SET status = %s, attempts = attempts + 1 "
+            "WHERE id = ANY(%s::bigint[]) AND status = %s RETURNING id"
+        )
+        params = [Status.SENDING, ids, Status.PENDING]
+    elif connection.vendor == "sqlite" and connection.features.can_return_columns_from_insert:
+        # SQLite 3.35+ returns rows from an UPDATE as it does from an INSERT.
+        sql = (
+            f"UPDATE {table} SET status = %s, attempts = attempts + 1 "
+            f"WHERE id IN ({', '.join(['%s'] * len(ids))}) AND status = %s RETURNING id"
+        )
+        params = [Status.SENDING, *ids, Status.PENDING]
+    else:
+        return [
+            pk
+            for pk in ids
+            if ReminderDelivery.objects.filter(pk=pk, status=Status.PENDING).update(
+                status=Status.SENDING, attempts=F("attempts") + 1
+            )
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        won = {row[0] for row in cursor.fetchall()}
+    return [pk for pk in ids if pk in won]
