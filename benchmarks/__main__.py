@@ -13,8 +13,11 @@ import sys
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--users", type=int, default=100_000, help="users due in the same minute")
-    parser.add_argument("--send", type=int, default=3_000, help="reminders the worker sends")
+    parser.add_argument("--send", type=int, default=10_000, help="reminders the worker sends")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument(
+        "--profile", action="store_true", help="profile the in-process send (var/bench-profile.txt)"
+    )
     args = parser.parse_args()
 
     from benchmarks import reminders
@@ -24,7 +27,9 @@ def main() -> int:
         print(f"DATABASE_URL must point at PostgreSQL, not {server.split(':')[0]}", file=sys.stderr)
         return 2
     redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
-    return reminders.run(server, redis_url, args.users, args.send, keep=args.keep)
+    return reminders.run(
+        server, redis_url, args.users, args.send, keep=args.keep, profile=args.profile
+    )
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ is final. `deliver` raises them.
 """
 
 import contextlib
+import logging
+import re
 import smtplib
 
 from django.conf import settings
@@ -26,10 +28,13 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeData, mark_safe
 
 from cramps.models import Notification, ReminderDelivery, ReminderSchedule
 
 from . import links
+from .compose import Composed
 from .snooze import ACTIONS, action_label
 
 _TRANSIENT = (
@@ -38,6 +43,9 @@ _TRANSIENT = (
     ConnectionError,
     TimeoutError,  # socket.timeout is an alias of it
 )
+
+
+logger = logging.getLogger(__name__)
 
 
 class TransientDeliveryError(Exception):
@@ -157,14 +165,19 @@ def email_message(delivery, composed) -> EmailMultiAlternatives:
 # colons, which reverse() leaves as they are, so putting the token in its place gives the same
 # URL as reversing with the token.
 _TOKEN = "__token__"
+# What changes from one email to the next: the words and the signed links.
+_SLOTS = ("subject", "text", "html", *(f"snooze_{action}" for action in ACTIONS), "unsubscribe")
 
 
 class _Mailer:
-    """What every email of a batch shares, worked out once: templates, signers, fixed URLs."""
+    """What every email of a batch shares, worked out once: templates, signers, fixed URLs, and
+    each template rendered once per kind into a `_Skeleton`."""
 
     def __init__(self):
-        self.text = get_template("emails/reminder.txt")
-        self.html = get_template("emails/reminder.html")
+        self.templates = {
+            "text": get_template("emails/reminder.txt"),
+            "html": get_template("emails/reminder.html"),
+        }
         self.snooze_signer = signing.TimestampSigner(salt=links.SNOOZE_SALT)
         self.unsubscribe_signer = signing.TimestampSigner(salt=links.UNSUBSCRIBE_SALT)
         self.snooze_urls = {
@@ -175,45 +188,126 @@ class _Mailer:
         self.settings_url = links.absolute(reverse("cramps:reminder_settings"))
         self.notifications_url = links.absolute(reverse("cramps:notifications"))
         self.labels = {}
+        self.skeletons = {}
 
     def message(self, delivery, composed, connection=None) -> EmailMultiAlternatives:
         kind = delivery.kind
-        if kind not in self.labels:
-            self.labels[kind] = (
-                delivery.get_kind_display(),
-                [action_label(action, kind) for action in ACTIONS],
-            )
-        kind_label, action_labels = self.labels[kind]
         snooze_token = self.snooze_signer.sign_object({"d": delivery.pk})
-        unsubscribe = _join(
-            self.unsubscribe_url,
-            self.unsubscribe_signer.sign_object({"u": delivery.user.pk, "k": kind}),
-        )
-        context = {
-            "composed": composed,
-            "kind_label": kind_label,
-            "snooze_links": [
-                (label, _join(self.snooze_urls[action], snooze_token))
-                for action, label in zip(ACTIONS, action_labels, strict=True)
-            ],
-            "unsubscribe_url": unsubscribe,
-            "settings_url": self.settings_url,
-            "notifications_url": self.notifications_url,
+        values = {
+            "subject": composed.subject,
+            "text": composed.text,
+            "html": composed.html,
+            **{
+                f"snooze_{action}": _join(self.snooze_urls[action], snooze_token)
+                for action in ACTIONS
+            },
+            "unsubscribe": _join(
+                self.unsubscribe_url,
+                self.unsubscribe_signer.sign_object({"u": delivery.user.pk, "k": kind}),
+            ),
         }
         message = EmailMultiAlternatives(
             subject=composed.subject,
-            body=self.text.render(context),
+            body=self._render("text", delivery, values),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[delivery.user.email],
             connection=connection,
             headers={
-                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe": f"<{values['unsubscribe']}>",
                 # RFC 8058: mail providers may unsubscribe with one POST, no page in between.
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             },
         )
-        message.attach_alternative(self.html.render(context), "text/html")
+        message.attach_alternative(self._render("html", delivery, values), "text/html")
         return message
+
+    def _context(self, delivery, values) -> dict:
+        kind = delivery.kind
+        if kind not in self.labels:
+            self.labels[kind] = delivery.get_kind_display()
+        return {
+            "composed": Composed(None, values["subject"], values["text"], values["html"]),
+            "kind_label": self.labels[kind],
+            "snooze_links": [
+                (action_label(action, kind), values[f"snooze_{action}"]) for action in ACTIONS
+            ],
+            "unsubscribe_url": values["unsubscribe"],
+            "settings_url": self.settings_url,
+            "notifications_url": self.notifications_url,
+        }
+
+    def _render(self, name, delivery, values) -> str:
+        """The template's output for these values: from the skeleton when there is one."""
+        # Escaping depends on whether a value is already safe HTML: one skeleton for each case.
+        key = (name, delivery.kind, *(isinstance(values[slot], SafeData) for slot in _SLOTS))
+        if key in self.skeletons:
+            skeleton = self.skeletons[key]
+            if skeleton is not None:
+                return skeleton.fill(values)
+            return self.templates[name].render(self._context(delivery, values))
+        template = self.templates[name]
+        skeleton = _Skeleton.build(template, lambda v: self._context(delivery, v), values)
+        rendered = template.render(self._context(delivery, values))
+        if skeleton is not None and skeleton.fill(values) != rendered:
+            skeleton = None
+        if skeleton is None:
+            logger.warning("emails/%s: rendering every reminder in full", template.origin.name)
+        self.skeletons[key] = skeleton
+        return rendered
+
+
+class _Skeleton:
+    """A template rendered once with a marked stand-in for each value of `_SLOTS`: the text
+    between the stand-ins, and whether the template escapes the value at each place. Filling it
+    gives what rendering the template would, as long as the template only prints those values
+    (`{{ value }}` or `{{ value|safe }}`). `build` checks that with two probe renders (special
+    characters; empty values) and the caller with the batch's first real email, else it returns
+    None and every email is rendered in full."""
+
+    _PROBE = "<&'\">\n x"
+    _MARK = "\ue000{}\ue001"  # private-use characters: never in a template, never escaped
+
+    def __init__(self, parts):
+        self.parts = parts  # a string, or (slot, escaped?)
+
+    @classmethod
+    def build(cls, template, context, like: dict):
+        def probe(value, like):
+            return mark_safe(value) if isinstance(like, SafeData) else value
+
+        marks = {slot: cls._MARK.format(n) for n, slot in enumerate(_SLOTS)}
+        probes = {slot: probe(f"{m}{cls._PROBE}{m}", like[slot]) for slot, m in marks.items()}
+        rendered = template.render(context(probes))
+        parts, at = [], 0
+        by_mark = {m: slot for slot, m in marks.items()}
+        pattern = re.compile("(\ue000\\d+\ue001)(.*?)\\1", re.DOTALL)
+        for found in pattern.finditer(rendered):
+            slot = by_mark.get(found.group(1))
+            if found.group(2) == cls._PROBE:
+                escaped = False
+            elif found.group(2) == escape(cls._PROBE):
+                escaped = True
+            else:
+                return None  # a filter or tag changed the value
+            parts.append(rendered[at : found.start()])
+            parts.append((slot, escaped))
+            at = found.end()
+        parts.append(rendered[at:])
+        if any(isinstance(part, str) and "\ue000" in part for part in parts):
+            return None
+        skeleton = cls(parts)
+        empty = {slot: probe("", like[slot]) for slot in _SLOTS}
+        if skeleton.fill(empty) != template.render(context(empty)):
+            return None  # the output depends on a value beyond printing it
+        return skeleton
+
+    def fill(self, values) -> str:
+        return "".join(
+            part
+            if isinstance(part, str)
+            else (escape(values[part[0]]) if part[1] else str(values[part[0]]))
+            for part in self.parts
+        )
 
 
 def _split(path: str) -> tuple[str, str]:
