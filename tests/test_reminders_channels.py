@@ -160,3 +160,52 @@ def test_it_skips_email_for_a_user_without_an_address(owner, delivery, mailoutbo
     deliver(delivery, COMPOSED)
     assert mailoutbox == []
     assert Notification.objects.filter(delivery=delivery).exists()
+
+
+def test_its_emails_are_exactly_what_the_templates_render(owner, mailoutbox, settings):
+    """A batch fills its emails in from each template rendered once: the same text as rendering
+    the templates for every email, escaping included."""
+    from django.template.loader import render_to_string
+
+    from cramps.reminders.channels import deliver_many
+    from cramps.reminders.compose import _render
+
+    settings.SITE_URL = "https://crampless.example"
+    composed = _render("Tom's <b>run</b> & stretch", ['Step "one" <i>', ("a & b", "c < d")])
+    deliveries = [
+        ReminderDelivery.objects.create(
+            user=owner, kind="bedtime", occurrence=f"2026-03-1{n}", due_at=EVENING
+        )
+        for n in range(3)
+    ]
+    with time_machine.travel(EVENING, tick=False):
+        assert deliver_many([(d, composed) for d in deliveries]) == {}
+    assert len(mailoutbox) == 3
+    for email in mailoutbox:
+        links = list(_snooze_links(email.body))
+        context = {
+            "composed": composed,
+            "kind_label": "Bedtime stretch",
+            "snooze_links": links,
+            "unsubscribe_url": email.extra_headers["List-Unsubscribe"][1:-1],
+            "settings_url": "https://crampless.example/reminders/settings/",
+            "notifications_url": "https://crampless.example/notifications/",
+        }
+        assert [label for label, _ in links] == [
+            "Remind me in 15 min",
+            "Remind me in 1 hour",
+            "Skip tonight",
+        ]
+        assert email.body == render_to_string("emails/reminder.txt", context)
+        ((html, _mimetype),) = email.alternatives
+        assert html == render_to_string("emails/reminder.html", context)
+        assert "Tom&#x27;s &lt;b&gt;run&lt;/b&gt; &amp; stretch" in html
+    # Each email has its own signed links.
+    assert len({email.body for email in mailoutbox}) == 3
+
+
+def _snooze_links(body):
+    for line in body.splitlines():
+        label, sep, url = line.partition(": https://crampless.example/reminders/snooze/")
+        if sep:
+            yield label, "https://crampless.example/reminders/snooze/" + url

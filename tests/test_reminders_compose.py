@@ -16,7 +16,13 @@ from cramps.models import (
     RoutineSlot,
     StretchEntry,
 )
-from cramps.reminders.compose import compose, evening_start, is_quiet, split_occurrence
+from cramps.reminders.compose import (
+    compose,
+    compose_many,
+    evening_start,
+    is_quiet,
+    split_occurrence,
+)
 from tests.factories import CrampEpisodeFactory, ExerciseSessionFactory, UserFactory
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -404,3 +410,56 @@ def test_it_passes_on_the_catalogues_note_about_that_mineral(owner):
     )
     text = _compose_at(EVENING, _delivery(owner)).text
     assert "Test greens, 1 cup: about 5000 mg of calcium. Their calcium is poorly absorbed." in text
+
+
+def test_a_batch_gets_each_reminders_own_words(owner, outsider):
+    """compose_many reads for the whole batch at once; every reminder keeps its own words."""
+    _technique(slug="bedtime-routine", kind=ReliefTechnique.Kind.ROUTINE)
+    _food("test-pumpkin-seeds", "Pumpkin seeds", "1 oz (28 g)", magnesium_mg=900)
+    CrampEpisodeFactory(user=owner, started_at=EVENING - dt.timedelta(days=1))
+    _intake(
+        owner,
+        dt.datetime(2026, 3, 10, 13, tzinfo=BERLIN),
+        potassium_mg=3000,
+        calcium_mg=1200,
+        magnesium_mg=100,
+    )
+    stretched = UserFactory(timezone="Europe/Berlin")
+    _stretch(stretched, dt.datetime(2026, 3, 10, 20, tzinfo=BERLIN))
+    quiet = UserFactory(
+        timezone="Asia/Tokyo", quiet_hours_start=dt.time(22), quiet_hours_end=dt.time(7)
+    )
+    session = _session(outsider, activity="Running")
+    deliveries = [
+        _delivery(owner),
+        _delivery(stretched),
+        _delivery(quiet),
+        _delivery(outsider, "pre_exercise", f"session:{session.pk}"),
+        _delivery(outsider, "pre_exercise", "routine:999:2026-03-10"),
+    ]
+    with time_machine.travel(EVENING, tick=False):
+        alone = [compose(d, timezone.now()) for d in deliveries]
+        together = compose_many(deliveries, timezone.now())
+    assert [together[d.pk] for d in deliveries] == alone
+    assert "You logged 1 night cramp this week" in alone[0].text
+    assert "Pumpkin seeds" in alone[0].text
+    assert alone[1].skip_reason == "bedtime stretch already logged tonight"
+    assert alone[2].skip_reason == "quiet hours (22:00-07:00)"
+    assert alone[3].subject.startswith("Running at")
+    assert alone[4].skip_reason == "the routine slot no longer exists"
+
+
+def test_a_batch_reports_a_reminder_it_cannot_write_and_writes_the_rest(owner):
+    broken = UserFactory(timezone="Europe/Berlin")
+    type(broken).objects.filter(pk=broken.pk).update(timezone="Mars/Olympus_Mons")
+    deliveries = list(
+        ReminderDelivery.objects.select_related("user").filter(
+            pk__in=[_delivery(owner).pk, _delivery(broken).pk]
+        )
+    )
+    errors = {}
+    with time_machine.travel(EVENING, tick=False):
+        composed = compose_many(deliveries, timezone.now(), errors=errors)
+    by_user = {d.user_id: d.pk for d in deliveries}
+    assert list(errors) == [by_user[broken.pk]]
+    assert composed[by_user[owner.pk]].subject == "Time for your bedtime stretch"

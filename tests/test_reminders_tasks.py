@@ -7,18 +7,21 @@ points the app at a closed port to play a Redis that is down.
 import contextlib
 import datetime as dt
 import logging
+import smtplib
 import time
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 
 from cramps import tasks
-from cramps.models import Notification, ReminderDelivery
+from cramps.models import IntakeEntry, Notification, ReminderDelivery
 from cramps.models.reminders import ReminderKind
 from cramps.reminders import channels, dispatch
 from cramps.reminders.schedule import refresh_schedules
 from tests.conftest import NOW
+from tests.factories import CrampEpisodeFactory, UserFactory
 from tracker.celery import app as celery_app
 
 Status = ReminderDelivery.Status
@@ -245,3 +248,92 @@ def test_a_retry_the_broker_refuses_is_left_for_the_dispatcher(delivery, tonight
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (Status.PENDING, 1)
     assert delivery.queued_at is not None  # re-queued by the dispatcher once REQUEUE_AFTER passes
+
+
+# Sending a batch
+
+
+def _due_tonight(count):
+    """`count` users due tonight, each with a night cramp this week and minerals below target:
+    every reminder takes the whole personalised path (routine steps, a food)."""
+    deliveries = []
+    with time_machine.travel(TONIGHT_REMINDER, tick=False):
+        for n in range(count):
+            user = UserFactory(username=f"batch{n}", timezone="Europe/Berlin")
+            CrampEpisodeFactory(user=user, started_at=TONIGHT_REMINDER - dt.timedelta(days=2))
+            IntakeEntry.objects.create(
+                user=user,
+                at=TONIGHT_REMINDER - dt.timedelta(hours=3),
+                label="lunch",
+                calcium_mg=100,
+            )
+            deliveries.append(
+                ReminderDelivery.objects.create(
+                    user=user,
+                    kind=ReminderKind.BEDTIME,
+                    occurrence="2026-03-10",
+                    due_at=TONIGHT_REMINDER,
+                )
+            )
+    return [d.pk for d in deliveries]
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_a_batch_costs_the_same_queries_for_2_or_20_reminders(
+    db, count, tonight, django_assert_num_queries
+):
+    ids = _due_tonight(count)
+    with django_assert_num_queries(15):
+        # 1 claim them (pending -> sending, RETURNING the ids won)
+        # 2 the deliveries with their users
+        # 3 the users' schedules (enabled? quiet?)
+        # 4 tonight's stretches
+        # 5 this week's night cramps
+        # 6 today's intake totals, grouped by user
+        # 7 the bedtime routine's steps (someone had night cramps)
+        # 8 the food catalogue (someone's minerals are low)
+        # 9 SAVEPOINT: the batch's transaction (nested in the test's own)
+        # 10 the channels each user chose
+        # 11 which deliveries were emailed already
+        # 12 stamp email_sent_at on those emailed now
+        # 13 the in-app notices
+        # 14 every reminder's outcome, only where still `sending`
+        # 15 RELEASE SAVEPOINT
+        results = dispatch.send_batch(ids)
+    assert {r.outcome for r in results.values()} == {dispatch.Outcome.SENT}
+    assert len(mail.outbox) == count
+    assert Notification.objects.count() == count
+    assert "night cramp this week" in mail.outbox[0].body
+    assert "For a snack or for tomorrow" in mail.outbox[0].body
+
+
+def test_one_email_failing_never_fails_or_resends_the_others(db, tonight, monkeypatch):
+    first, failing, last = _due_tonight(3)
+    trouble = ReminderDelivery.objects.get(pk=failing).user.email
+    real_send = EmailMultiAlternatives.send
+
+    def send(message, fail_silently=False):
+        if message.to == [trouble]:
+            raise smtplib.SMTPServerDisconnected("hung up")
+        return real_send(message, fail_silently)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", send)
+    results = dispatch.send_batch([first, failing, last])
+
+    assert results[failing].outcome is dispatch.Outcome.RETRY
+    assert results[first].outcome is results[last].outcome is dispatch.Outcome.SENT
+    rows = ReminderDelivery.objects.in_bulk([first, failing, last])
+    assert rows[failing].status == Status.PENDING and rows[failing].email_sent_at is None
+    assert "hung up" in rows[failing].detail
+    assert rows[first].status == rows[last].status == Status.SENT
+    # Nothing of the failed reminder is left half-sent: no notice until its retry goes out.
+    assert not Notification.objects.filter(delivery_id=failing).exists()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        ReminderDelivery.objects.get(pk=pk).user.email for pk in (first, last)
+    )
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", real_send)
+    dispatch.send_batch([first, failing, last])  # the retry (and a duplicate of the others)
+    assert ReminderDelivery.objects.get(pk=failing).status == Status.SENT
+    assert len(mail.outbox) == 3
+    assert Notification.objects.count() == 3
