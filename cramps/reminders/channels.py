@@ -166,6 +166,8 @@ def email_message(delivery, composed) -> EmailMultiAlternatives:
 # URL as reversing with the token.
 _TOKEN = "__token__"
 # What changes from one email to the next: the words and the signed links.
+# Templates whose emails are rendered in full (warned about once).
+_WARNED: set[str] = set()
 _SLOTS = ("subject", "text", "html", *(f"snooze_{action}" for action in ACTIONS), "unsubscribe")
 
 
@@ -250,8 +252,9 @@ class _Mailer:
         rendered = template.render(self._context(delivery, values))
         if skeleton is not None and skeleton.fill(values) != rendered:
             skeleton = None
-        if skeleton is None:
-            logger.warning("emails/%s: rendering every reminder in full", template.origin.name)
+        if skeleton is None and name not in _WARNED:
+            _WARNED.add(name)  # once per process, not once per batch
+            logger.warning("%s: rendering every reminder in full", template.origin.name)
         self.skeletons[key] = skeleton
         return rendered
 
