@@ -228,10 +228,10 @@ def _send_engine_only(ReminderDelivery, dispatch):
 
     fixed = compose.Composed(None, "Time for your bedtime stretch", "Stretch.", "<p>Stretch.</p>")
 
-    def compose_many(deliveries, now, errors=None):
+    def compose_many(deliveries, now, errors=None, schedules=None):
         return {delivery.pk: fixed for delivery in deliveries}
 
-    def deliver_many(pairs):
+    def deliver_many(pairs, **options):
         for delivery, composed in pairs:
             EmailMessage(composed.subject, composed.text, to=[delivery.user.email]).send()
         return {}

@@ -63,18 +63,22 @@ def deliver(delivery, composed) -> None:
         raise errors[delivery.pk]
 
 
-def deliver_many(pairs) -> dict[int, Exception]:
+def deliver_many(pairs, schedules: dict | None = None, claimed=False) -> dict[int, Exception]:
     """Send each (delivery, composed); {delivery id: error} for those that did not go out.
 
-    Queries, whatever the batch's size: the users' channel choices, the deliveries already
-    emailed, the email stamp, the notices (each only when there is something to do).
+    Queries, whatever the batch's size: the users' channel choices (unless `schedules`, from
+    `compose.schedules_for`, has them), the deliveries already emailed, their email stamp, and the
+    notices (each only when there is something to do). `claimed`: the caller claimed these rows
+    and loaded them since (status `sending`), so their `email_sent_at` is current, and it writes
+    the stamps set here on the instances with its outcomes, in the same transaction.
     """
     pairs = list(pairs)
     if not pairs:
         return {}
-    choices = _choices({(d.user_id, d.kind) for d, _ in pairs})
+    keys = {(d.user_id, d.kind) for d, _ in pairs}
+    choices = _choices(keys) if schedules is None else _choices_from(keys, schedules)
     emails = [(d, c) for d, c in pairs if choices[(d.user_id, d.kind)][1] and d.user.email]
-    errors = _email_many(emails) if emails else {}
+    errors = _email_many(emails, claimed) if emails else {}
     notices = [
         Notification(user=d.user, delivery=d, title=c.subject, body=c.text)
         for d, c in pairs
@@ -85,14 +89,16 @@ def deliver_many(pairs) -> dict[int, Exception]:
     return errors
 
 
-def _choices(keys) -> dict[tuple[int, str], tuple[bool, bool]]:
-    """{(user id, kind): (in_app, by_email)} with the model's defaults where no row exists."""
-    keys = set(keys)
-    defaults = (
+def _defaults() -> tuple[bool, bool]:
+    return (
         ReminderSchedule._meta.get_field("in_app").get_default(),
         ReminderSchedule._meta.get_field("by_email").get_default(),
     )
-    choices = dict.fromkeys(keys, defaults)
+
+
+def _choices(keys) -> dict[tuple[int, str], tuple[bool, bool]]:
+    """{(user id, kind): (in_app, by_email)} with the model's defaults where no row exists."""
+    choices = dict.fromkeys(keys, _defaults())
     rows = ReminderSchedule.objects.filter(
         user_id__in={user_id for user_id, _ in keys}, kind__in={kind for _, kind in keys}
     ).values_list("user_id", "kind", "in_app", "by_email")
@@ -102,12 +108,21 @@ def _choices(keys) -> dict[tuple[int, str], tuple[bool, bool]]:
     return choices
 
 
-def _email_many(pairs) -> dict[int, Exception]:
-    already = set(
-        ReminderDelivery.objects.filter(
-            pk__in=[d.pk for d, _ in pairs], email_sent_at__isnull=False
-        ).values_list("pk", flat=True)
-    )
+def _choices_from(keys, schedules) -> dict[tuple[int, str], tuple[bool, bool]]:
+    defaults = _defaults()
+    return {key: tuple(schedules[key][1:]) if key in schedules else defaults for key in keys}
+
+
+def _email_many(pairs, claimed) -> dict[int, Exception]:
+    if claimed:
+        already = {d.pk for d, _ in pairs if d.email_sent_at is not None}
+    else:
+        # Read the marker from the database, not the instance: a retry may hold a stale copy.
+        already = set(
+            ReminderDelivery.objects.filter(
+                pk__in=[d.pk for d, _ in pairs], email_sent_at__isnull=False
+            ).values_list("pk", flat=True)
+        )
     pairs = [(d, c) for d, c in pairs if d.pk not in already]
     if not pairs:
         return {}
@@ -130,9 +145,10 @@ def _email_many(pairs) -> dict[int, Exception]:
         _close(connection)
     if sent:
         stamp = timezone.now()
-        ReminderDelivery.objects.filter(pk__in=[d.pk for d in sent]).update(email_sent_at=stamp)
         for delivery in sent:
             delivery.email_sent_at = stamp
+        if not claimed:
+            ReminderDelivery.objects.filter(pk__in=[d.pk for d in sent]).update(email_sent_at=stamp)
     return errors
 
 

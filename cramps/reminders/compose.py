@@ -98,16 +98,19 @@ def compose(delivery, now: dt.datetime) -> Composed:
     return compose_many([delivery], now)[delivery.pk]
 
 
-def compose_many(deliveries, now: dt.datetime, errors: dict | None = None) -> dict[int, Composed]:
+def compose_many(
+    deliveries, now: dt.datetime, errors: dict | None = None, schedules: dict | None = None
+) -> dict[int, Composed]:
     """{delivery id: Composed} for a batch of saved deliveries (their `user` loaded with them).
 
     The queries are the same few for a batch of one or of five hundred, each one only when some
     delivery still needs it. A delivery whose words cannot be written (bad data, a bug) raises; with
     an `errors` dict, its exception goes there instead ({delivery id: exception}), it is left out
-    of the result, and the rest of the batch is composed.
+    of the result, and the rest of the batch is composed. `schedules`: what `schedules_for` read
+    for these deliveries, when the caller has it already.
     """
     composer = _Composer(now, errors)
-    composer.run(list(deliveries))
+    composer.run(list(deliveries), schedules)
     return composer.done
 
 
@@ -127,10 +130,11 @@ class _Composer:
             raise exc
         self.errors[delivery.pk] = exc
 
-    def run(self, deliveries) -> None:
+    def run(self, deliveries, schedules=None) -> None:
         if not deliveries:
             return
-        schedules = _schedules(deliveries)
+        if schedules is None:
+            schedules = schedules_for(deliveries)
         bedtime, exercise = [], []
         for delivery in deliveries:
             try:
@@ -418,8 +422,9 @@ def _settings_allow(delivery, schedule, now) -> tuple[Composed | None, dt.dateti
 # Batch reads: one query each, whatever the number of deliveries
 
 
-def _schedules(deliveries) -> dict[tuple[int, str], tuple[bool, bool, bool]]:
-    """{(user id, kind): (enabled, in_app, by_email)}; absent where no schedule row exists."""
+def schedules_for(deliveries) -> dict[tuple[int, str], tuple[bool, bool, bool]]:
+    """{(user id, kind): (enabled, in_app, by_email)} of the deliveries' users; absent where no
+    schedule row exists (the model's defaults apply)."""
     rows = ReminderSchedule.objects.filter(
         user_id__in={d.user_id for d in deliveries}, kind__in={d.kind for d in deliveries}
     ).values_list("user_id", "kind", "enabled", "in_app", "by_email")

@@ -385,12 +385,12 @@ def send_batch(delivery_ids: list[int]) -> dict[int, SendResult]:
     """Send the given deliveries that are still pending; {id: result} for those it claimed.
 
     The claim (pending -> sending, attempts + 1) commits first, so a redelivered or duplicate
-    message finds nothing to do. The batch is then sent as a batch: the same dozen queries for one
+    message finds nothing to do. The batch is then sent as a batch: the same ten queries for one
     reminder or five hundred (`compose.compose_many`, `channels.deliver_many`), its emails through
-    one mail connection, and every reminder's outcome written by one conditional UPDATE, in one
-    transaction. Outcomes stay each reminder's own: one that cannot be composed, or whose email
-    fails, never fails, holds back or resends another. If the process dies mid-batch the rows stay
-    `sending` and are not sent again: at most once, never twice.
+    one mail connection, and every reminder's outcome (with its email stamp) written by one
+    conditional UPDATE, in one transaction. Outcomes stay each reminder's own: one that cannot be
+    composed, or whose email fails, never fails, holds back or resends another. If the process
+    dies mid-batch the rows stay `sending` and are not sent again: at most once, never twice.
     """
     from cramps.reminders import channels, compose
 
@@ -411,7 +411,9 @@ def send_batch(delivery_ids: list[int]) -> dict[int, SendResult]:
             live.append(deliveries[pk])
 
     errors = {}
-    composed = compose.compose_many(live, now, errors=errors)
+    # Read once for both: whether each reminder is on, and through which channels.
+    schedules = compose.schedules_for(live) if live else {}
+    composed = compose.compose_many(live, now, errors=errors, schedules=schedules)
     pairs = []
     for delivery in live:
         if delivery.pk in errors:
@@ -422,11 +424,18 @@ def send_batch(delivery_ids: list[int]) -> dict[int, SendResult]:
             pairs.append((delivery, composed[delivery.pk]))
 
     with transaction.atomic():
-        failures = channels.deliver_many(pairs)
+        failures = channels.deliver_many(pairs, schedules=schedules, claimed=True)
         for delivery, words in pairs:
             exc = failures.get(delivery.pk)
             if exc is None:
-                ends.finish(delivery, Status.SENT, subject=words.subject[:200], body=words.text)
+                ends.finish(
+                    delivery,
+                    Status.SENT,
+                    subject=words.subject[:200],
+                    body=words.text,
+                    # Stamped by deliver_many when the email went out: written with the outcome.
+                    email_sent_at=delivery.email_sent_at,
+                )
             elif isinstance(exc, channels.TransientDeliveryError):
                 ends.retry_or_fail(delivery, exc)
             else:
@@ -438,7 +447,7 @@ def send_batch(delivery_ids: list[int]) -> dict[int, SendResult]:
 class _Ends:
     """Each claimed reminder's outcome, written for the whole batch at once."""
 
-    _COLUMNS = ("status", "detail", "subject", "body", "finished_at", "queued_at")
+    _COLUMNS = ("status", "detail", "subject", "body", "finished_at", "queued_at", "email_sent_at")
 
     def __init__(self):
         self.rows: dict[int, tuple] = {}  # id -> (delivery, {field: value}); absent: unchanged
