@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 Status = ReminderDelivery.Status
 
 CLAIM_BATCH = 1000  # schedules or deliveries claimed per transaction
-SEND_BATCH = 100  # delivery ids per send message: 100,000 reminders are 1,000 messages
+SEND_BATCH = 200  # delivery ids per send message: 100,000 reminders are 500 messages
 # A pending delivery queued this long ago whose message never ran is queued again; the message
 # expires after the same time, so a backlog never sends anything this late twice.
 REQUEUE_AFTER = dt.timedelta(minutes=10)
