@@ -3,9 +3,9 @@
 `deliver_many(pairs)` sends a batch of (delivery, composed) in a fixed number of queries, all its
 emails through one mail connection; `deliver(delivery, composed)` is a batch of one. Both are safe
 to call again for the same delivery (the send task retries):
-- email: sent only while `ReminderDelivery.email_sent_at` is empty (read from the database, not
-  the instance: a retry may hold a stale copy), and that field is set once the mail server
-  accepted the message;
+- email: sent only while `ReminderDelivery.email_sent_at` is empty (read from the database, or
+  from rows the send task claimed and loaded just now, never from an older copy: a retry may hold
+  a stale one), and that field is set once the mail server accepted the message;
 - in-app: one `Notification` per delivery (the one-to-one `delivery` is unique; a second insert
   is ignored).
 A reminder goes out whole or not at all: its in-app notice is written only when its email went out
