@@ -39,7 +39,7 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 
 migrations-check: $(VENV)/.installed-dev
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py makemigrations --check --dry-run
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks

@@ -12,9 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _start(**env):
     """Import the settings in a fresh interpreter, as `manage.py` or gunicorn would."""
-    clean = {
-        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}
-    }
+    unset = {"SECRET_KEY", "DEBUG", "DATABASE_URL", "ALLOWED_HOSTS"}
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
     clean.update(env)
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
@@ -36,6 +35,7 @@ def test_it_requires_a_secret_key_when_debug_is_off():
     ("env", "message"),
     [
         ({"DEBUG": "maybe"}, "DEBUG must be true or false, not 'maybe'"),
+        ({"DEBUG": "false", "SECRET_KEY": "x" * 50}, "ALLOWED_HOSTS is required when DEBUG is off"),
         ({"DEBUG": "true", "DB_CONN_MAX_AGE": "forever"}, "DB_CONN_MAX_AGE must be a whole number"),
         ({"DEBUG": "true", "DATABASE_URL": "nonsense://x"}, "DATABASE_URL is not a database URL"),
     ],
