@@ -17,10 +17,12 @@ from cramps.models import (
     StretchEntry,
 )
 from cramps.reminders.compose import (
+    SUBJECT_MAX,
     compose,
     compose_many,
     evening_start,
     is_quiet,
+    one_line,
     split_occurrence,
 )
 from tests.factories import CrampEpisodeFactory, ExerciseSessionFactory, UserFactory
@@ -300,6 +302,22 @@ def test_it_adds_a_keep_warm_note_for_a_cold_weather_session(owner):
     text = _compose_at(dt.datetime(2026, 3, 10, 18, tzinfo=BERLIN), delivery).text
     assert "put warm clothes on as soon as you finish" in text
     assert "traditional advice" in text
+
+
+def test_a_line_break_in_the_activity_never_reaches_the_subject(owner):
+    session = _session(owner, activity="Run\r\nBcc: x@y")
+    delivery = _delivery(owner, "pre_exercise", f"session:{session.pk}")
+    composed = _compose_at(dt.datetime(2026, 3, 10, 18, tzinfo=BERLIN), delivery)
+    assert composed.subject == "Run Bcc: x@y at 18:30: warm up and stretch first"
+    assert "Run\r\nBcc: x@y starts at 18:30" in composed.text  # the body keeps what was typed
+
+
+def test_a_subject_is_one_line_that_fits_the_subject_and_title_columns():
+    assert one_line(" Run\t\x0b\x0c\u2028Bcc:\n x@y \r\n") == "Run Bcc: x@y"
+    assert SUBJECT_MAX == 200  # ReminderDelivery.subject and Notification.title
+    long = one_line("Run " * 100)
+    assert len(long) == SUBJECT_MAX and long.endswith("Run…")
+    assert one_line("x" * SUBJECT_MAX) == "x" * SUBJECT_MAX
 
 
 @pytest.mark.parametrize(("status", "word"), [("done", "done"), ("cancelled", "cancelled")])

@@ -21,7 +21,7 @@ from cramps.models.reminders import ReminderKind
 from cramps.reminders import channels, dispatch
 from cramps.reminders.schedule import refresh_schedules
 from tests.conftest import NOW
-from tests.factories import CrampEpisodeFactory, UserFactory
+from tests.factories import CrampEpisodeFactory, ExerciseSessionFactory, UserFactory
 from tracker.celery import app as celery_app
 
 Status = ReminderDelivery.Status
@@ -83,6 +83,27 @@ def test_a_send_delivers_once_through_both_channels(delivery, tonight):
     assert delivery.subject and delivery.body
     assert Notification.objects.filter(delivery=delivery).count() == 1
     assert [m.to for m in mail.outbox] == [[delivery.user.email]]
+
+
+def test_a_line_break_in_the_activity_still_sends_the_reminder_on_both_channels(owner):
+    starts = TONIGHT_REMINDER + dt.timedelta(hours=1)
+    session = ExerciseSessionFactory(user=owner, starts_at=starts, activity="Run\r\nBcc: x@y")
+    delivery = ReminderDelivery.objects.create(
+        user=owner,
+        kind=ReminderKind.PRE_EXERCISE,
+        occurrence=f"session:{session.pk}",
+        due_at=TONIGHT_REMINDER,
+    )
+    with time_machine.travel(TONIGHT_REMINDER, tick=False):
+        tasks.send_reminder.delay(delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.status == Status.SENT, delivery.detail
+    subject = "Run Bcc: x@y at 23:00: warm up and stretch first"
+    assert delivery.subject == subject
+    [email] = mail.outbox
+    assert (email.subject, email.to, email.bcc) == (subject, [owner.email], [])
+    assert "x@y" not in str(email.message()["Bcc"])
+    assert Notification.objects.get(delivery=delivery).title == subject
 
 
 def test_a_redelivered_message_does_nothing(delivery, tonight):

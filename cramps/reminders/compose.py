@@ -33,7 +33,9 @@ from cramps.models import (
     ExerciseSession,
     FoodItem,
     IntakeEntry,
+    Notification,
     ReliefTechnique,
+    ReminderDelivery,
     ReminderSchedule,
     RoutineSlot,
     StretchEntry,
@@ -62,6 +64,11 @@ _FALLBACK_BEDTIME_STEPS = (
     "Do both legs. About three minutes in all; stretch gently, never to pain.",
 )
 _SIPS = "A few sips of water if you're thirsty is plenty at bedtime."
+# A subject is stored on the delivery and is the in-app notice's title: it fits both columns.
+SUBJECT_MAX = min(
+    ReminderDelivery._meta.get_field("subject").max_length,
+    Notification._meta.get_field("title").max_length,
+)
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,21 @@ def split_occurrence(occurrence: str) -> tuple[str, int]:
     if mark and number.isdigit():
         return base, int(number)
     return occurrence, 0
+
+
+def one_line(text: str, limit: int = SUBJECT_MAX) -> str:
+    """`text` as one line of at most `limit` characters: every run of whitespace (line breaks,
+    tabs, Unicode separators) becomes one space, and a longer text ends in "…".
+
+    Subjects carry the user's own words (a session's activity). An email subject is a header, and
+    Django refuses a header with a line break in it: the whole reminder would fail, on every
+    channel. Every subject goes through here (`_render`), so it is safe as a header and fits the
+    delivery's `subject` and the notification's `title`.
+    """
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…"
 
 
 def is_quiet(start: dt.time | None, end: dt.time | None, local_time: dt.time) -> bool:
@@ -582,7 +604,7 @@ def _render(subject: str, blocks: list) -> Composed:
             html_parts.append(format_html("<p>{}</p>", block))
     return Composed(
         skip_reason=None,
-        subject=subject,
+        subject=one_line(subject),
         text="\n\n".join(text_parts),
         html=mark_safe("\n".join(html_parts)),
     )

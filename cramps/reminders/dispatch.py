@@ -431,7 +431,7 @@ def send_batch(delivery_ids: list[int]) -> dict[int, SendResult]:
                 ends.finish(
                     delivery,
                     Status.SENT,
-                    subject=words.subject[:200],
+                    subject=words.subject,  # one line, capped (compose.one_line)
                     body=words.text,
                     # Stamped by deliver_many when the email went out: written with the outcome.
                     email_sent_at=delivery.email_sent_at,
