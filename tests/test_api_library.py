@@ -96,3 +96,11 @@ def test_a_page_past_the_end_is_a_404_not_a_500(client):
 
     assert client.get("/api/v1/foods/?page=99").status_code == 404
     assert client.get("/api/v1/foods/?page=abc").status_code == 404
+
+
+def test_the_tip_to_massage_before_exercise_warns_of_a_blood_clot(client):
+    # From fixtures/tips.json: massage is not harmless on a leg that may hold a clot.
+    tip = client.get("/api/v1/tips/massage-before-exercise/").json()
+
+    assert "not on a leg that is swollen, warm or red" in tip["note"]
+    assert "blood clot" in tip["note"]
