@@ -155,3 +155,20 @@ def test_it_rejects_bad_input_with_a_message_on_the_field(owner_client, owner, f
     assert response.status_code == 400
     assert field in response.json()
     assert not ExerciseSession.objects.for_user(owner).exists()
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "message"),
+    [
+        ("1899-12-31T23:59:00Z", "Enter a date after 1900."),
+        ("2027-03-12T00:00:00Z", "Plan sessions up to a year ahead."),
+    ],
+)
+def test_it_refuses_a_start_outside_the_plannable_range(owner_client, starts_at, message):
+    payload = {"starts_at": starts_at, "duration_minutes": 45, "activity": "Run"}
+
+    response = owner_client.post(URL, payload, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {"starts_at": [message]}
+    assert not ExerciseSession.objects.exists()

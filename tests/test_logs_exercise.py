@@ -104,3 +104,39 @@ def test_other_users_sessions_are_not_found(outsider_client, owner, path, refres
 def test_a_new_session_offers_45_minutes_planned(owner_client):
     form = owner_client.get("/log/exercise/").context["form"]
     assert (form["duration_minutes"].value(), form["status"].value()) == (45, "planned")
+
+
+def test_it_refuses_a_start_too_far_ahead_for_reminders_and_saves_nothing(
+    outsider_client, refreshed
+):
+    response = outsider_client.post("/log/exercise/", _session(starts_at="9999-12-31T23:00"))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["starts_at"] == ["Plan sessions up to a year ahead."]
+    assert b'value="9999-12-31T23:00"' in response.content
+    assert ExerciseSession.objects.count() == 0
+    assert refreshed == []
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "message"),
+    [
+        ("2027-03-12T18:30", "Plan sessions up to a year ahead."),
+        ("1899-12-31T23:00", "Enter a date after 1900."),
+        ("0001-01-01T00:00", "Enter a date after 1900."),
+    ],
+)
+def test_it_refuses_a_start_outside_the_plannable_range(
+    owner_client, starts_at, message, refreshed
+):
+    response = owner_client.post("/log/exercise/", _session(starts_at=starts_at))
+
+    assert response.context["form"].errors["starts_at"] == [message]
+    assert ExerciseSession.objects.count() == 0
+    assert refreshed == []
+
+
+def test_it_plans_a_session_up_to_a_year_ahead(owner_client, refreshed):
+    owner_client.post("/log/exercise/", _session(starts_at="2027-03-10T10:00"))
+
+    assert ExerciseSession.objects.get().starts_at == dt.datetime(2027, 3, 10, 9, tzinfo=UTC)

@@ -5,7 +5,6 @@ ModelSerializer copies each model field's validators (not in the future, 1-5000 
 fields (food or amounts, one technique once per episode) live in `validate()`.
 """
 
-import datetime as dt
 from decimal import Decimal
 
 from django.db import models, transaction
@@ -38,8 +37,6 @@ MAX_DIRECT_MG = {"potassium_mg": 10_000, "calcium_mg": 5_000, "magnesium_mg": 5_
 MAX_DIRECT_MG["sodium_mg"] = 10_000
 MIN_SERVINGS, MAX_SERVINGS = Decimal("0.1"), Decimal("100")
 DEFAULT_LABEL = "Supplement"
-# Planned exercise: reminders look ahead; a year is plenty and keeps times in range.
-MAX_PLAN_AHEAD = dt.timedelta(days=366)
 
 _READ_ONLY = ["id", "created_at", "updated_at"]
 
@@ -271,10 +268,7 @@ class ExerciseSessionSerializer(_LogSerializer):
         ]
         read_only_fields = _READ_ONLY
 
-    def validate_starts_at(self, value):
-        if value > timezone.now() + MAX_PLAN_AHEAD:
-            raise serializers.ValidationError("Plan sessions up to a year ahead.")
-        return value
+    # How far ahead a session may be planned is the model field's rule (`plannable`).
 
     def validate(self, attrs):
         entry = self.instance

@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from cramps.validators import not_in_future
+from cramps.validators import not_in_future, plannable
 
 from .library import FoodItem, ReliefTechnique
 
@@ -230,7 +230,7 @@ class ExerciseSession(_Entry):
         MODERATE = "moderate", "Moderate"
         HARD = "hard", "Hard"
 
-    starts_at = models.DateTimeField()
+    starts_at = models.DateTimeField(validators=[plannable])
     duration_minutes = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
     )
