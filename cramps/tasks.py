@@ -22,18 +22,35 @@ def dispatch_due_reminders() -> None:
 
 @shared_task(bind=True, acks_late=True, max_retries=dispatch.MAX_ATTEMPTS)
 def send_reminder(self, delivery_id: int) -> None:
-    result = dispatch.send_delivery(delivery_id)
+    try:
+        result = dispatch.send_delivery(delivery_id)
+    except Exception as exc:
+        raise _retry_batch(self, exc) from exc
     if result.outcome is dispatch.Outcome.RETRY:
         # If the broker refuses the retry, the row is pending and the dispatcher re-queues it.
         raise self.retry(countdown=dispatch.retry_delay(result.attempts))
 
 
-@shared_task(acks_late=True)
-def send_reminders(delivery_ids: list[int]) -> None:
+@shared_task(bind=True, acks_late=True, max_retries=dispatch.MAX_ATTEMPTS)
+def send_reminders(self, delivery_ids: list[int]) -> None:
     """A batch from the dispatcher. Each id is claimed on its own: a redelivered batch is safe."""
-    for delivery_id, result in dispatch.send_batch(delivery_ids).items():
+    try:
+        results = dispatch.send_batch(delivery_ids)
+    except Exception as exc:
+        raise _retry_batch(self, exc) from exc
+    for delivery_id, result in results.items():
         if result.outcome is dispatch.Outcome.RETRY:
             _queue_retry(delivery_id, dispatch.retry_delay(result.attempts))
+
+
+def _retry_batch(task, exc: Exception):
+    """The batch failed as a whole (send_batch put its rows back to pending, or failed those at
+    MAX_ATTEMPTS): run it again after a backoff, at most MAX_ATTEMPTS times. If the broker
+    refuses the retry, the rows are pending and the dispatcher re-queues them."""
+    countdown = dispatch.retry_delay(task.request.retries + 1)
+    return task.retry(
+        exc=exc, countdown=countdown, expires=countdown + dispatch.REQUEUE_AFTER.total_seconds()
+    )
 
 
 def _queue_retry(delivery_id: int, countdown: int) -> None:

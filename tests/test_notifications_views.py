@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cramps.context_processors import notifications as bell
 from cramps.models import Notification, ReminderDelivery, ReminderSchedule
-from cramps.reminders import links
+from cramps.reminders import dispatch, links
 
 BERLIN = ZoneInfo("Europe/Berlin")
 EVENING = dt.datetime(2026, 3, 10, 21, 30, tzinfo=BERLIN)
@@ -80,6 +80,19 @@ def test_it_shows_a_failed_email_reminder(owner_client, owner, evening):
     )
     content = owner_client.get(LIST).content.decode()
     assert "Your 21:00 email reminder (bedtime stretch) could not be sent." in content
+
+
+def test_it_says_a_reminder_interrupted_mid_send_may_or_may_not_have_arrived(
+    owner_client, owner, evening
+):
+    failed = _delivery(owner, status=Status.FAILED, due_at=EVENING - dt.timedelta(minutes=30))
+    ReminderDelivery.objects.filter(pk=failed.pk).update(detail=dispatch.INTERRUPTED)
+    content = owner_client.get(LIST).content.decode()
+    assert (
+        "Your 21:00 email reminder (bedtime stretch) was interrupted while sending: "
+        "it may or may not have arrived." in content
+    )
+    assert "Check your email address" not in content
 
 
 def test_it_escapes_notification_text(owner_client, owner):

@@ -11,7 +11,7 @@ from django.core import mail
 from cramps.models import Notification, ReminderDelivery, ReminderSchedule
 from cramps.models import RoutineSlot as Slot
 from cramps.models.reminders import ReminderKind
-from cramps.reminders import dispatch
+from cramps.reminders import channels, dispatch
 from cramps.reminders.schedule import refresh_schedules
 from tests.conftest import NOW
 from tests.factories import ExerciseSessionFactory, UserFactory
@@ -278,3 +278,40 @@ def test_many_users_due_in_the_same_minute_are_all_dispatched_once(
     assert (report.created, report.queued) == (20, 20)
     assert ReminderDelivery.objects.filter(status=Status.SENT).count() == 20
     assert len(mail.outbox) == 20
+
+
+# Sends interrupted mid-way
+
+
+def test_a_send_interrupted_by_a_dying_worker_is_failed_later_and_never_resent(
+    owner, django_capture_on_commit_callbacks, monkeypatch
+):
+    delivery = ReminderDelivery.objects.create(
+        user=owner, kind=ReminderKind.BEDTIME, occurrence="2026-03-10", due_at=TONIGHT_REMINDER
+    )
+
+    def worker_dies(pairs, **options):
+        raise SystemExit("killed mid-send")
+
+    monkeypatch.setattr(channels, "deliver_many", worker_dies)
+    with time_machine.travel(TONIGHT_REMINDER, tick=False), pytest.raises(SystemExit):
+        dispatch.send_batch([delivery.pk])
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.claimed_at) == (Status.SENDING, TONIGHT_REMINDER)
+    monkeypatch.undo()
+
+    # Within the window the send may still be under way: left alone.
+    soon = run_dispatcher(
+        django_capture_on_commit_callbacks, TONIGHT_REMINDER + dt.timedelta(minutes=15)
+    )
+    delivery.refresh_from_db()
+    assert (soon.interrupted, delivery.status) == (0, Status.SENDING)
+
+    later = TONIGHT_REMINDER + dt.timedelta(minutes=15, seconds=1)
+    report = run_dispatcher(django_capture_on_commit_callbacks, later)
+    delivery.refresh_from_db()
+    assert (report.interrupted, report.queued) == (1, 0)
+    assert (delivery.status, delivery.detail) == (Status.FAILED, dispatch.INTERRUPTED)
+    assert delivery.finished_at == later
+    assert not mail.outbox
+    assert not Notification.objects.exists()

@@ -14,11 +14,12 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.db import DatabaseError
 
 from cramps import tasks
 from cramps.models import IntakeEntry, Notification, ReminderDelivery
 from cramps.models.reminders import ReminderKind
-from cramps.reminders import channels, dispatch
+from cramps.reminders import channels, compose, dispatch
 from cramps.reminders.schedule import refresh_schedules
 from tests.conftest import NOW
 from tests.factories import CrampEpisodeFactory, ExerciseSessionFactory, UserFactory
@@ -180,6 +181,98 @@ def test_a_send_that_arrives_too_late_is_skipped_as_stale(delivery):
     delivery.refresh_from_db()
     assert (delivery.status, delivery.detail) == (Status.SKIPPED, "stale")
     assert not mail.outbox
+
+
+# A batch that fails as a whole
+
+
+@pytest.fixture
+def failing_batch(monkeypatch):
+    """Reading the batch's schedules fails `times` times (the database went away), then works."""
+
+    def set_failures(times):
+        calls = []
+        real = compose.schedules_for
+
+        def schedules_for(deliveries):
+            calls.append(len(deliveries))
+            if len(calls) <= times:
+                raise DatabaseError("server closed the connection unexpectedly")
+            return real(deliveries)
+
+        monkeypatch.setattr(compose, "schedules_for", schedules_for)
+        return calls
+
+    return set_failures
+
+
+def test_a_batch_that_fails_after_its_claim_is_put_back_to_pending(
+    delivery, tonight, failing_batch
+):
+    failing_batch(1)
+    with pytest.raises(DatabaseError):
+        dispatch.send_batch([delivery.pk])
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (Status.PENDING, 1)
+    assert delivery.email_sent_at is None and delivery.finished_at is None
+    # The task's retry sends it; the dispatcher leaves it to that retry for REQUEUE_AFTER.
+    assert delivery.queued_at is not None
+    assert "server closed the connection" in delivery.detail
+    assert not mail.outbox
+
+
+def test_a_batch_that_fails_once_is_retried_by_the_task_and_sent_once(
+    delivery, tonight, failing_batch, monkeypatch
+):
+    calls = failing_batch(1)
+    delays = []
+    real_delay = dispatch.retry_delay
+    monkeypatch.setattr(dispatch, "retry_delay", lambda n: delays.append(real_delay(n)) or 0)
+    tasks.send_reminders.delay([delivery.pk])
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, len(calls)) == (Status.SENT, 2, 2)
+    assert delays == [30]
+    assert len(mail.outbox) == 1
+    assert Notification.objects.filter(delivery=delivery).count() == 1
+
+
+def test_a_batch_that_keeps_failing_backs_off_then_fails_visibly(
+    delivery, tonight, failing_batch, monkeypatch
+):
+    failing_batch(100)
+    delays = []
+    real_delay = dispatch.retry_delay
+    monkeypatch.setattr(dispatch, "retry_delay", lambda n: delays.append(real_delay(n)) or 0)
+    tasks.send_reminders.delay([delivery.pk])
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (Status.FAILED, dispatch.MAX_ATTEMPTS)
+    assert "server closed the connection" in delivery.detail
+    assert delivery.finished_at is not None
+    assert delays[:3] == [30, 60, 120]  # bounded: the task gives up after MAX_ATTEMPTS retries
+    assert len(delays) <= dispatch.MAX_ATTEMPTS
+    assert not mail.outbox
+
+
+def test_an_email_that_went_out_before_the_batch_failed_is_not_sent_again(
+    delivery, tonight, monkeypatch
+):
+    real = Notification.objects.bulk_create
+    failures = []
+
+    def bulk_create(objs, **options):
+        if not failures:
+            failures.append(1)
+            raise DatabaseError("lost the connection while writing notices")
+        return real(objs, **options)
+
+    monkeypatch.setattr(Notification.objects, "bulk_create", bulk_create)
+    monkeypatch.setattr(dispatch, "retry_delay", lambda n: 0)
+    tasks.send_reminders.delay([delivery.pk])
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (Status.SENT, 2)
+    assert delivery.email_sent_at is not None
+    assert len(mail.outbox) == 1  # the retry wrote the notice and did not email again
+    assert Notification.objects.filter(delivery=delivery).count() == 1
 
 
 def test_retry_delays_grow_exponentially():

@@ -80,6 +80,9 @@ class ReminderDelivery(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     # Set once the email went out: a retried send never emails the same occurrence twice.
     email_sent_at = models.DateTimeField(null=True, blank=True)
+    # When a send last claimed it (pending -> sending). A row still `sending` long after belongs
+    # to a worker that died mid-send: the dispatcher fails it visibly, and never sends it again.
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserScopedQuerySet.as_manager()
 
@@ -91,7 +94,12 @@ class ReminderDelivery(models.Model):
             # message was lost). Only pending rows are indexed, so it stays small as history grows.
             models.Index(
                 fields=["due_at"], name="delivery_pending_due", condition=Q(status="pending")
-            )
+            ),
+            # The dispatcher's sweep of interrupted sends: rows `sending` claimed long ago. Only
+            # rows being sent are indexed: a handful at any time.
+            models.Index(
+                fields=["claimed_at"], name="delivery_sending", condition=Q(status="sending")
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -13,6 +13,10 @@ Exactly once, by construction:
   message finds nothing to do.
 - A reminder past its window (bedtime: an hour after its time; pre-exercise: once the session has
   started) is marked skipped as "stale", never sent late.
+- A send that fails as a whole after its claim (the database went away mid-batch) puts its rows
+  back to pending for the task's retry, or fails them after MAX_ATTEMPTS. A row still `sending`
+  INTERRUPTED_AFTER its claim belongs to a worker that died mid-send: we cannot know whether its
+  email left, so it is never sent again but failed, visibly ("interrupted").
 """
 
 import dataclasses
@@ -44,6 +48,10 @@ SEND_BATCH = 200  # delivery ids per send message: 100,000 reminders are 500 mes
 REQUEUE_AFTER = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 4
 STALE = "stale"
+# A batch of 200 is sent in well under a second: a row `sending` this long after its claim was
+# left by a worker that died (or hung) mid-send.
+INTERRUPTED_AFTER = dt.timedelta(minutes=15)
+INTERRUPTED = "interrupted while sending; it may or may not have arrived"
 
 
 @dataclasses.dataclass
@@ -53,17 +61,31 @@ class DispatchReport:
     queued: int = 0  # deliveries published to the broker
     stale: int = 0  # deliveries skipped as too late
     unpublished: int = 0  # left pending because the broker refused them
+    interrupted: int = 0  # left `sending` by a worker that died: failed, never resent
     broker_down: bool = False
 
 
 def dispatch_due(now: dt.datetime | None = None) -> DispatchReport:
     now = now or timezone.now()
     report = DispatchReport()
+    report.interrupted = _fail_interrupted(now)
     while _advance_batch(now, report):
         pass
     while _queue_batch(now, report):
         pass
     return report
+
+
+def _fail_interrupted(now) -> int:
+    """Rows `sending` for longer than INTERRUPTED_AFTER: their email may or may not have left, so
+    they are failed (shown on the notifications page), never sent again."""
+    # Matches the partial index `delivery_sending` (status sending, by claimed_at).
+    count = ReminderDelivery.objects.filter(
+        status=Status.SENDING, claimed_at__lt=now - INTERRUPTED_AFTER
+    ).update(status=Status.FAILED, detail=INTERRUPTED, finished_at=now)
+    if count:
+        logger.warning("%d reminders were interrupted while sending: marked failed", count)
+    return count
 
 
 # Schedules -> deliveries
@@ -389,15 +411,57 @@ def send_batch(delivery_ids: list[int]) -> dict[int, SendResult]:
     reminder or five hundred (`compose.compose_many`, `channels.deliver_many`), its emails through
     one mail connection, and every reminder's outcome (with its email stamp) written by one
     conditional UPDATE, in one transaction. Outcomes stay each reminder's own: one that cannot be
-    composed, or whose email fails, never fails, holds back or resends another. If the process
-    dies mid-batch the rows stay `sending` and are not sent again: at most once, never twice.
-    """
-    from cramps.reminders import channels, compose
+    composed, or whose email fails, never fails, holds back or resends another.
 
+    If the batch fails as a whole after the claim (a database error), `_release` puts its rows
+    still `sending` back to pending (failed after MAX_ATTEMPTS) and the error is raised again: the
+    task retries the batch with backoff. If the process dies mid-batch, the rows stay `sending`
+    and the dispatcher fails them after INTERRUPTED_AFTER: at most once, never twice.
+    """
     claimed = _claim_for_sending(delivery_ids)
     if not claimed:
         return {}
-    deliveries = ReminderDelivery.objects.select_related("user").in_bulk(claimed)
+    deliveries = {}
+    try:
+        return _send_claimed(claimed, deliveries)
+    except Exception as exc:
+        _release(claimed, deliveries, exc)
+        raise
+
+
+def _release(claimed: list[int], deliveries: dict, exc: Exception) -> None:
+    """After a batch-level error: the batch's rows still `sending` go back to pending for the
+    task's retry (queued now, so the dispatcher leaves them to it for REQUEUE_AFTER), or fail at
+    MAX_ATTEMPTS. An email that went out in this batch has its stamp written first: the retry
+    then writes the in-app notice without emailing again. Conditional on `sending`, like every
+    write of the engine; if the database is still away, the dispatcher's sweep fails the rows."""
+    logger.error("A batch of %d reminders failed after its claim", len(claimed), exc_info=exc)
+    now = timezone.now()
+    emailed = [pk for pk, d in deliveries.items() if d.email_sent_at is not None]
+    sending = ReminderDelivery.objects.filter(pk__in=claimed, status=Status.SENDING)
+    try:
+        with transaction.atomic():
+            if emailed:
+                sending.filter(pk__in=emailed, email_sent_at__isnull=True).update(email_sent_at=now)
+            sending.filter(attempts__gte=MAX_ATTEMPTS).update(
+                status=Status.FAILED,
+                detail=f"Could not be sent after {MAX_ATTEMPTS} attempts: {exc}",
+                finished_at=now,
+            )
+            sending.filter(attempts__lt=MAX_ATTEMPTS).update(
+                status=Status.PENDING,
+                queued_at=now,
+                detail=f"The send failed, trying again: {exc}",
+            )
+    except Exception:
+        logger.exception("Could not put the batch back: the dispatcher's sweep will fail it")
+
+
+def _send_claimed(claimed: list[int], deliveries: dict) -> dict[int, SendResult]:
+    """Send rows this run claimed; `deliveries` is filled with the loaded rows as it goes."""
+    from cramps.reminders import channels, compose
+
+    deliveries.update(ReminderDelivery.objects.select_related("user").in_bulk(claimed))
     now = timezone.now()
     closed = windows_closed(
         [tuple(getattr(d, f) for f in _FIELDS) for d in deliveries.values()], now
@@ -522,31 +586,33 @@ class _Ends:
 
 
 def _claim_for_sending(ids) -> list[int]:
-    """Pending -> sending, attempts + 1, for the ids still pending: in one statement where the
-    database returns updated rows, else one conditional update per row."""
+    """Pending -> sending (attempts + 1, claimed_at now) for the ids still pending: in one
+    statement where the database returns updated rows, else one conditional update per row."""
     ids = list(dict.fromkeys(ids))
     if not ids:
         return []
     table = ReminderDelivery._meta.db_table
+    now = timezone.now()
     if _on_postgresql():
         sql = (
-            f"UPDATE {table} SET status = %s, attempts = attempts + 1 "
+            f"UPDATE {table} SET status = %s, attempts = attempts + 1, claimed_at = %s "
             "WHERE id = ANY(%s::bigint[]) AND status = %s RETURNING id"
         )
-        params = [Status.SENDING, ids, Status.PENDING]
+        params = [Status.SENDING, now, ids, Status.PENDING]
     elif connection.vendor == "sqlite" and connection.features.can_return_columns_from_insert:
         # SQLite 3.35+ returns rows from an UPDATE as it does from an INSERT.
         sql = (
-            f"UPDATE {table} SET status = %s, attempts = attempts + 1 "
+            f"UPDATE {table} SET status = %s, attempts = attempts + 1, claimed_at = %s "
             f"WHERE id IN ({', '.join(['%s'] * len(ids))}) AND status = %s RETURNING id"
         )
-        params = [Status.SENDING, *ids, Status.PENDING]
+        params = [Status.SENDING, connection.ops.adapt_datetimefield_value(now), *ids]
+        params.append(Status.PENDING)
     else:
         return [
             pk
             for pk in ids
             if ReminderDelivery.objects.filter(pk=pk, status=Status.PENDING).update(
-                status=Status.SENDING, attempts=F("attempts") + 1
+                status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=now
             )
         ]
     with connection.cursor() as cursor:

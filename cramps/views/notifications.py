@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cramps.forms.reminders import ReminderScheduleForm, SnoozeForm
 from cramps.models import Notification, ReminderDelivery, ReminderSchedule, User
 from cramps.models.reminders import ReminderKind
-from cramps.reminders import links, snooze
+from cramps.reminders import dispatch, links, snooze
 from cramps.reminders.schedule import refresh_schedules
 
 PAGE_SIZE = 20
@@ -49,7 +49,9 @@ def notification_list(request):
 
 
 def _failure_notices(user, now):
-    """'Your 22:00 email reminder could not be sent' for the last week's failed deliveries."""
+    """(notice, whether to suggest checking the address) for the last week's failed deliveries:
+    'Your 22:00 email reminder could not be sent', or, for a send a dying worker interrupted,
+    that it may or may not have arrived."""
     failed = ReminderDelivery.objects.for_user(user).filter(
         status=ReminderDelivery.Status.FAILED, due_at__gte=now - FAILED_SHOWN_FOR
     )[:5]
@@ -62,7 +64,16 @@ def _failure_notices(user, now):
         when = f"{local:%H:%M}" if local.date() == user.local_today() else f"{local:%a %d %b %H:%M}"
         channel = "email " if by_email.get(delivery.kind, True) else ""
         label = delivery.get_kind_display().lower()
-        notices.append(f"Your {when} {channel}reminder ({label}) could not be sent.")
+        if delivery.detail == dispatch.INTERRUPTED:
+            notices.append(
+                (
+                    f"Your {when} {channel}reminder ({label}) was interrupted while sending: "
+                    "it may or may not have arrived.",
+                    False,
+                )
+            )
+        else:
+            notices.append((f"Your {when} {channel}reminder ({label}) could not be sent.", True))
     return notices
 
 
