@@ -161,7 +161,9 @@ def test_it_rejects_bad_input_with_a_message_on_the_field(owner_client, owner, f
     ("starts_at", "message"),
     [
         ("1899-12-31T23:59:00Z", "Enter a date after 1900."),
+        ("0001-01-01T00:00:00", "Enter a date after 1900."),  # Berlin wall time: before year 1
         ("2027-03-12T00:00:00Z", "Plan sessions up to a year ahead."),
+        ("9999-12-31T23:00:00-05:00", "This time is too far in the future."),  # year 10000 UTC
     ],
 )
 def test_it_refuses_a_start_outside_the_plannable_range(owner_client, starts_at, message):
@@ -172,3 +174,13 @@ def test_it_refuses_a_start_outside_the_plannable_range(owner_client, starts_at,
     assert response.status_code == 400
     assert response.json() == {"starts_at": [message]}
     assert not ExerciseSession.objects.exists()
+
+
+def test_a_time_in_the_hour_the_clocks_repeat_is_its_first_occurrence(outsider_client):
+    # As the web forms read it: 01:30 on 2 November 2025 in New York is the first one (EDT).
+    payload = {"starts_at": "2025-11-02T01:30:00", "duration_minutes": 45, "activity": "Run"}
+
+    with time_machine.travel("2025-11-01 12:00Z", tick=False):
+        response = outsider_client.post(URL, payload, content_type="application/json")
+
+    assert response.json()["starts_at"] == "2025-11-02T05:30:00Z"

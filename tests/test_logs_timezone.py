@@ -32,5 +32,25 @@ def test_a_time_that_does_not_exist_locally_gets_a_message(owner_client):
     with time_machine.travel("2026-03-30 09:00Z", tick=False):
         response = owner_client.post("/log/drink/", {"amount_ml": "200", "at": "2026-03-29T02:30"})
     assert response.status_code == 200
-    assert "may not exist" in response.context["form"].errors["at"][0]
+    assert "the clocks skipped it" in response.context["form"].errors["at"][0]
+    assert HydrationEntry.objects.count() == 0
+
+
+def test_a_time_in_the_hour_the_clocks_repeat_is_its_first_occurrence(outsider_client):
+    # New York's clocks go back from 02:00 EDT to 01:00 EST on 2 November 2025: 01:30 happens
+    # twice. A night cramp then must still be loggable; the first 01:30 (EDT, UTC-4) is meant.
+    with time_machine.travel("2025-11-02 12:00Z", tick=False):
+        response = outsider_client.post(
+            "/log/drink/", {"amount_ml": "200", "at": "2025-11-02T01:30"}
+        )
+    assert response.status_code == 302
+    assert HydrationEntry.objects.get().at.isoformat() == "2025-11-02T05:30:00+00:00"
+
+
+def test_a_time_after_the_last_representable_year_gets_a_message(outsider_client):
+    with time_machine.travel(NOW, tick=False):
+        response = outsider_client.post(
+            "/log/drink/", {"amount_ml": "200", "at": "9999-12-31T23:00"}
+        )
+    assert response.context["form"].errors["at"] == ["This time is too far in the future."]
     assert HydrationEntry.objects.count() == 0

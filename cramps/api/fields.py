@@ -3,10 +3,12 @@
 import datetime as dt
 from zoneinfo import ZoneInfoNotFoundError
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import slug_re
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from cramps.validators import utc_from_wall_time
 
 
 def _user_zone(context):
@@ -31,25 +33,21 @@ class LocalDateTimeField(serializers.DateTimeField):
             "This local time does not exist in {timezone} (the clocks skipped it). "
             "Give the time with an offset, e.g. 2026-03-29T03:30:00+02:00."
         ),
-        "overflow": "This time is out of range.",
     }
 
     def default_timezone(self):
         return dt.UTC
 
     def enforce_timezone(self, value):
+        # The web forms' rules (`utc_from_wall_time`): a repeated wall time (fall back) is its
+        # first occurrence; a skipped one, or one too far out to convert, is a message.
+        zone = _user_zone(self.context)
         try:
-            if timezone.is_naive(value):
-                zone = _user_zone(self.context)
-                local = value.replace(tzinfo=zone)
-                # A wall time the clocks skipped (spring forward) does not survive a round trip.
-                # A repeated one (fall back) is read as its first occurrence.
-                if local.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != value:
-                    self.fail("make_aware", timezone=zone)
-                value = local
-            return value.astimezone(dt.UTC)
-        except OverflowError:
-            self.fail("overflow")
+            return utc_from_wall_time(value, zone)
+        except DjangoValidationError as error:
+            if error.code == "skipped_time":
+                self.fail("make_aware", timezone=zone)
+            raise serializers.ValidationError(error.messages, code=error.code) from None
 
 
 SLUG_MAX_LENGTH = 60

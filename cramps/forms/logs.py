@@ -4,14 +4,17 @@ Times are `datetime-local` inputs read in the active zone, which `UserTimezoneMi
 the signed-in user's zone: a user in Auckland typing 03:10 means 03:10 in Auckland.
 """
 
+import datetime as dt
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Field, Layout
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from cramps import daily
 from cramps.models import (
@@ -26,7 +29,7 @@ from cramps.models import (
     TechniqueTrial,
 )
 from cramps.models.logs import MAX_DRINK_ML, MAX_NOTES
-from cramps.validators import FUTURE_TOLERANCE
+from cramps.validators import FUTURE_TOLERANCE, utc_from_wall_time
 
 BUTTONS = "cramps/logs/fields/buttons.html"
 
@@ -59,6 +62,22 @@ class LocalDateTimeField(forms.DateTimeField):
             "error_messages", {"invalid": "Enter a date and time, e.g. 2026-03-10 03:15."}
         )
         super().__init__(**kwargs)
+
+    def to_python(self, value):
+        # Django's own reading rejects a time the clocks repeat (fall back) as ambiguous and lets
+        # one too far out overflow later; the API's rules apply instead (`utc_from_wall_time`).
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            result = value
+        else:
+            try:
+                result = parse_datetime(str(value).strip())
+            except ValueError:
+                raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+            # Not ISO: the field's input formats (a parse that fails raises "invalid").
+            result = result or super(forms.DateTimeField, self).to_python(str(value))
+        return utc_from_wall_time(result, timezone.get_current_timezone())
 
     def clean(self, value):
         return super().clean(value) or timezone.now()
