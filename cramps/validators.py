@@ -22,7 +22,9 @@ def _not_too_early(value: dt.datetime) -> None:
 
 
 def not_in_future(value: dt.datetime) -> None:
-    """For times of things that already happened (a cramp, a drink, a stretch)."""
+    """For times of things that already happened (a cramp, a drink, a stretch): not in the
+    future, and not before 1900."""
+    _not_too_early(value)
     if value > timezone.now() + FUTURE_TOLERANCE:
         raise ValidationError(
             "This time is in the future. Enter when it happened.", code="future_time"

@@ -5,7 +5,7 @@ import time_machine
 
 from cramps.models import HydrationEntry
 from tests.conftest import NOW
-from tests.factories import HydrationFactory
+from tests.factories import HydrationFactory, UserFactory
 
 URL = "/api/v1/hydration/"
 
@@ -125,3 +125,24 @@ def test_it_requires_an_amount(owner_client):
 
     assert response.status_code == 400
     assert response.json() == {"amount_ml": ["This field is required."]}
+
+
+@pytest.mark.parametrize("at", ["0001-01-01T00:00:00Z", "1899-12-31T23:59:59Z"])
+def test_it_refuses_a_time_before_1900(owner_client, at):
+    response = owner_client.post(URL, {"amount_ml": 250, "at": at}, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {"at": ["Enter a date after 1900."]}
+    assert not HydrationEntry.objects.exists()
+
+
+def test_a_wall_time_before_year_1_in_utc_gets_the_same_message(client, db):
+    # Midnight on 1 January of year 1 in Tokyo (UTC+9) has no UTC equivalent.
+    client.force_login(UserFactory(timezone="Asia/Tokyo"))
+    payload = {"amount_ml": 250, "at": "0001-01-01T00:00:00"}
+
+    response = client.post(URL, payload, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {"at": ["Enter a date after 1900."]}
+    assert not HydrationEntry.objects.exists()

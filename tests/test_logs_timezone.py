@@ -1,3 +1,4 @@
+import pytest
 import time_machine
 
 from cramps.models import HydrationEntry
@@ -45,6 +46,18 @@ def test_a_time_in_the_hour_the_clocks_repeat_is_its_first_occurrence(outsider_c
         )
     assert response.status_code == 302
     assert HydrationEntry.objects.get().at.isoformat() == "2025-11-02T05:30:00+00:00"
+
+
+@pytest.mark.parametrize("at", ["0001-01-01T00:00", "1899-12-31T23:59", "1900-01-01T08:00"])
+def test_a_time_before_1900_gets_a_message_not_an_error(client, db, at):
+    # In Tokyo (UTC+9), year 1 at midnight is before year 1 began in UTC: out of range.
+    client.force_login(UserFactory(timezone="Asia/Tokyo"))
+    with time_machine.travel(NOW, tick=False):
+        response = client.post("/log/drink/", {"amount_ml": "200", "at": at})
+    assert response.status_code == 200
+    assert response.context["form"].errors["at"] == ["Enter a date after 1900."]
+    assert f'value="{at}"'.encode() in response.content
+    assert HydrationEntry.objects.count() == 0
 
 
 def test_a_time_after_the_last_representable_year_gets_a_message(outsider_client):
