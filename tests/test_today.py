@@ -256,3 +256,9 @@ def test_the_today_page_makes_the_same_queries_with_a_year_of_data(
         _log_a_bit_of_everything(owner, NOW - dt.timedelta(minutes=minutes))
     assert HydrationEntry.objects.count() == 374
     _today_queries(django_assert_num_queries, owner_client)
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31", "9999-12-31"])
+def test_a_day_out_of_range_is_not_found(owner_client, day):
+    # Year 1 has no start in UTC for a zone ahead of it: the page must not fail.
+    assert owner_client.get(f"/day/{day}/").status_code == 404

@@ -2,16 +2,21 @@ import datetime as dt
 
 from django.urls import path, register_converter
 
+from cramps.validators import EARLIEST
 from cramps.views import logs, today
 
 
 class _DayConverter:
-    """A local date in ISO form, /day/2026-03-10/; an impossible date is a 404."""
+    """A local date in ISO form, /day/2026-03-10/; an impossible date is a 404, and so is one
+    before 1900 (a typo, and near year 1 the day's UTC bounds overflow)."""
 
     regex = r"\d{4}-\d{2}-\d{2}"
 
     def to_python(self, value):
-        return dt.date.fromisoformat(value)  # ValueError: no match, so a 404
+        day = dt.date.fromisoformat(value)  # ValueError: no match, so a 404
+        if day.year < EARLIEST.year:
+            raise ValueError(f"{value} is before {EARLIEST.year}")
+        return day
 
     def to_url(self, value):
         return value.isoformat() if isinstance(value, dt.date) else str(value)
