@@ -176,6 +176,17 @@ def test_it_refuses_a_start_outside_the_plannable_range(owner_client, starts_at,
     assert not ExerciseSession.objects.exists()
 
 
+def test_it_keeps_the_activity_on_one_line(owner_client):
+    # The activity becomes an email subject: a line break there could add mail headers.
+    payload = {"starts_at": "2026-03-10T18:30:00Z", "duration_minutes": 45}
+    payload["activity"] = "Run\r\nBcc: victim@example.com"
+
+    response = owner_client.post(URL, payload, content_type="application/json")
+
+    assert response.json()["activity"] == "Run Bcc: victim@example.com"
+    assert ExerciseSession.objects.get().activity == "Run Bcc: victim@example.com"
+
+
 def test_a_time_in_the_hour_the_clocks_repeat_is_its_first_occurrence(outsider_client):
     # As the web forms read it: 01:30 on 2 November 2025 in New York is the first one (EDT).
     payload = {"starts_at": "2025-11-02T01:30:00", "duration_minutes": 45, "activity": "Run"}

@@ -141,3 +141,10 @@ def test_it_plans_a_session_up_to_a_year_ahead(owner_client, refreshed):
     owner_client.post("/log/exercise/", _session(starts_at="2027-03-10T10:00"))
 
     assert ExerciseSession.objects.get().starts_at == dt.datetime(2027, 3, 10, 9, tzinfo=UTC)
+
+
+def test_it_keeps_the_activity_on_one_line(owner_client, refreshed):
+    # The activity becomes an email subject: a line break there could add mail headers.
+    owner_client.post("/log/exercise/", _session(activity="Run\r\nBcc: victim@example.com\t "))
+
+    assert ExerciseSession.objects.get().activity == "Run Bcc: victim@example.com"

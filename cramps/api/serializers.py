@@ -270,6 +270,10 @@ class ExerciseSessionSerializer(_LogSerializer):
 
     # How far ahead a session may be planned is the model field's rule (`plannable`).
 
+    def validate_activity(self, value):
+        # One line: the activity becomes a reminder's email subject.
+        return " ".join(value.split())
+
     def validate(self, attrs):
         entry = self.instance
         starts_at = attrs.get("starts_at", getattr(entry, "starts_at", None))

@@ -481,6 +481,10 @@ class ExerciseForm(_LogForm):
             Field("status", template=BUTTONS),
         )
 
+    def clean_activity(self):
+        # One line: the activity becomes a reminder's email subject.
+        return " ".join(self.cleaned_data["activity"].split())
+
     def clean(self):
         data = super().clean()
         starts_at, status = data.get("starts_at"), data.get("status")
