@@ -700,7 +700,9 @@ def _db_version(connection) -> str:
 
 def _tool_version(tool: str) -> str:
     if tool == "python":
-        return "Python load generator (threads, http.client; wrk is not installed)"
+        why = "chosen with --tool" if shutil.which("wrk") else "wrk is not installed"
+        # It takes a core of its own: its ratios are rougher than wrk's.
+        return f"Python load generator (threads, http.client; {why}; rougher than wrk)"
     result = subprocess.run(["wrk", "-v"], capture_output=True, text=True)
     text = (result.stdout + result.stderr).split()
     return f"wrk {text[1]} (1 thread)" if len(text) > 1 else "wrk"
