@@ -23,8 +23,8 @@ from cramps.reminders.compose import (
     evening_start,
     is_quiet,
     one_line,
-    split_occurrence,
 )
+from cramps.reminders.timing import session_key, split_occurrence
 from tests.factories import CrampEpisodeFactory, ExerciseSessionFactory, UserFactory
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -333,6 +333,19 @@ def test_it_skips_a_deleted_session_or_another_users_session(owner, outsider):
     delivery = _delivery(owner, "pre_exercise", f"session:{theirs.pk}")
     composed = _compose_at(dt.datetime(2026, 3, 10, 18, tzinfo=BERLIN), delivery)
     assert composed.skip_reason == "the exercise session no longer exists"
+
+
+def test_it_skips_the_reminder_for_a_sessions_old_time_once_it_has_moved(owner):
+    session = _session(owner)
+    old = _delivery(owner, "pre_exercise", session_key(session.pk, session.starts_at))
+    ExerciseSession.objects.filter(pk=session.pk).update(
+        starts_at=session.starts_at + dt.timedelta(hours=2)
+    )
+    session.refresh_from_db()
+    new = _delivery(owner, "pre_exercise", session_key(session.pk, session.starts_at))
+    at = dt.datetime(2026, 3, 10, 18, tzinfo=BERLIN)
+    assert _compose_at(at, old).skip_reason == "the session was moved to another time"
+    assert _compose_at(at, new).subject.endswith("at 20:30: warm up and stretch first")
 
 
 def test_it_tells_the_user_where_their_exercise_cramps_came(owner):

@@ -13,6 +13,7 @@ from cramps.models import RoutineSlot as Slot
 from cramps.models.reminders import ReminderKind
 from cramps.reminders import channels, dispatch
 from cramps.reminders.schedule import refresh_schedules
+from cramps.reminders.timing import session_key
 from tests.conftest import NOW
 from tests.factories import ExerciseSessionFactory, UserFactory
 from tracker.celery import app as celery_app
@@ -86,7 +87,7 @@ def test_a_new_routine_slot_or_session_sets_the_pre_exercise_reminder(owner):
     session = ExerciseSessionFactory(user=owner, starts_at=NOW + dt.timedelta(hours=3))
     refresh_schedules(owner)
     exercise.refresh_from_db()
-    assert exercise.next_occurrence == f"session:{session.pk}"
+    assert exercise.next_occurrence == session_key(session.pk, session.starts_at)
     assert exercise.next_due_at == NOW + dt.timedelta(hours=2, minutes=30)
 
 
@@ -228,7 +229,7 @@ def test_a_pre_exercise_reminder_is_skipped_once_the_session_has_started(
         refresh_schedules(owner)
     report = run_dispatcher(django_capture_on_commit_callbacks, starts + dt.timedelta(minutes=1))
     delivery = ReminderDelivery.objects.get()
-    assert delivery.occurrence == f"session:{session.pk}"
+    assert delivery.occurrence == session_key(session.pk, starts)
     assert (delivery.status, delivery.detail, report.stale) == (Status.SKIPPED, "stale", 1)
     assert not mail.outbox
 
@@ -241,9 +242,37 @@ def test_a_pre_exercise_reminder_goes_out_before_the_session(
         session = ExerciseSessionFactory(user=owner, starts_at=starts)
         refresh_schedules(owner)
     run_dispatcher(django_capture_on_commit_callbacks, starts - dt.timedelta(minutes=30))
-    delivery = ReminderDelivery.objects.get(occurrence=f"session:{session.pk}")
+    delivery = ReminderDelivery.objects.get(occurrence=session_key(session.pk, starts))
     assert delivery.status == Status.SENT
     assert schedule(owner, ReminderKind.PRE_EXERCISE).next_due_at is None
+
+
+def test_a_session_moved_after_its_reminder_went_out_is_reminded_again_at_its_new_time(
+    owner, django_capture_on_commit_callbacks
+):
+    starts = NOW + dt.timedelta(hours=1)
+    with time_machine.travel(NOW, tick=False):
+        session = ExerciseSessionFactory(user=owner, starts_at=starts, activity="Running")
+        refresh_schedules(owner)
+    run_dispatcher(django_capture_on_commit_callbacks, starts - dt.timedelta(minutes=30))
+    assert len(mail.outbox) == 1
+
+    # Ten minutes later the session is put off by three hours (the log view refreshes).
+    moved = starts + dt.timedelta(hours=3)
+    with time_machine.travel(starts - dt.timedelta(minutes=20), tick=False):
+        session.starts_at = moved
+        session.save()
+        refresh_schedules(owner)
+    exercise = schedule(owner, ReminderKind.PRE_EXERCISE)
+    assert exercise.next_occurrence == session_key(session.pk, moved)
+    assert exercise.next_due_at == moved - dt.timedelta(minutes=30)
+
+    early = run_dispatcher(django_capture_on_commit_callbacks, moved - dt.timedelta(minutes=31))
+    assert (early.created, len(mail.outbox)) == (0, 1)
+    run_dispatcher(django_capture_on_commit_callbacks, moved - dt.timedelta(minutes=30))
+    assert ReminderDelivery.objects.filter(status=Status.SENT).count() == 2
+    assert len(mail.outbox) == 2
+    assert mail.outbox[1].subject == "Running at 14:00: warm up and stretch first"
 
 
 def test_a_disabled_schedule_is_not_dispatched(owner, django_capture_on_commit_callbacks):

@@ -5,6 +5,7 @@ import pytest
 
 from cramps.models import ReminderDelivery
 from cramps.reminders.snooze import SNOOZES, act, skip_occurrence, snooze
+from cramps.reminders.timing import session_key
 
 BERLIN = ZoneInfo("Europe/Berlin")
 EVENING = dt.datetime(2026, 3, 10, 21, 30, tzinfo=BERLIN)
@@ -91,9 +92,10 @@ def test_it_will_not_snooze_past_the_start_of_the_session(owner):
     from tests.factories import ExerciseSessionFactory
 
     session = ExerciseSessionFactory(user=owner, starts_at=EVENING + dt.timedelta(minutes=30))
-    delivery = _delivery(owner, kind="pre_exercise", occurrence=f"session:{session.pk}")
+    key = session_key(session.pk, session.starts_at)
+    delivery = _delivery(owner, kind="pre_exercise", occurrence=key)
     assert act(delivery, "1h", EVENING).startswith("Your session starts before then")
     assert act(delivery, "15m", EVENING) == "We'll remind you again at 21:45."
     assert list(
         ReminderDelivery.objects.filter(status=Status.PENDING).values_list("occurrence")
-    ) == [(f"session:{session.pk}~snooze-1",)]
+    ) == [(f"{key}~snooze-1",)]

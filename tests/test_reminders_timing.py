@@ -156,7 +156,7 @@ NOW = utc(2026, 3, 10, 9, 0)  # Tuesday, 10:00 in Berlin
 def test_it_reminds_before_a_planned_session():
     sessions = [Session(7, utc(2026, 3, 10, 17, 0))]
     [occurrence] = timing.exercise_occurrences(BERLIN, 45, NOW, sessions, [])
-    assert occurrence.key == "session:7"
+    assert occurrence.key == "session:7:2026-03-10T17:00Z"
     assert occurrence.due_at == utc(2026, 3, 10, 16, 15)
 
 
@@ -178,7 +178,7 @@ def test_a_planned_session_near_the_routine_time_supersedes_it():
     slots = [Slot(3, weekday=1, start_time=dt.time(18, 30))]
     near = Session(9, utc(2026, 3, 10, 18, 0))  # 19:00 local, half an hour after the slot
     occurrences = timing.exercise_occurrences(BERLIN, 30, NOW, [near], slots)
-    assert [o.key for o in occurrences] == ["session:9", "routine:3:2026-03-17"]
+    assert [o.key for o in occurrences] == ["session:9:2026-03-10T18:00Z", "routine:3:2026-03-17"]
 
 
 def test_a_session_already_done_today_still_supersedes_the_routine():
@@ -212,9 +212,34 @@ def test_a_session_about_to_start_is_due_now():
 # Occurrence keys
 
 
+def test_a_session_moved_to_another_time_is_another_occurrence():
+    before = timing.exercise_occurrences(BERLIN, 30, NOW, [Session(7, utc(2026, 3, 10, 17))], [])
+    moved = timing.exercise_occurrences(BERLIN, 30, NOW, [Session(7, utc(2026, 3, 10, 19))], [])
+    assert before[0].key != moved[0].key
+    # Seconds don't make another occurrence: the key holds the start to the minute, in UTC.
+    again = Session(7, dt.datetime(2026, 3, 10, 18, 0, 42, tzinfo=BERLIN))
+    assert timing.exercise_occurrences(BERLIN, 30, NOW, [again], [])[0].key == before[0].key
+
+
+def test_it_reads_session_keys_with_their_start_and_snoozes():
+    start = utc(2026, 3, 10, 17, 30)
+    key = timing.session_key(12, start.astimezone(BERLIN))
+    assert key == "session:12:2026-03-10T17:30Z"
+    assert timing.session_key_parts(key) == (12, start)
+    assert timing.session_key_parts(key + "~snooze-3") == (12, start)
+    assert timing.split_occurrence(key + "~snooze-3") == (key, 3)
+    assert timing.session_key_id(key + "~snooze-1") == 12
+    assert timing.session_key_parts("session:12") == (12, None)  # written before starts were
+    assert timing.session_key_parts("session:12:tomorrow") is None
+    assert timing.session_key_parts("session:x:2026-03-10T17:30Z") is None
+    assert timing.key_minute(dt.datetime(2026, 3, 10, 18, 30, 59, 5, tzinfo=BERLIN)) == start
+
+
 def test_it_reads_snoozed_and_routine_keys():
     assert timing.base_occurrence("2026-03-10~snooze-2") == "2026-03-10"
+    assert timing.split_occurrence("routine:4:2026-03-10~snooze-1") == ("routine:4:2026-03-10", 1)
     assert timing.session_key_id("session:12~snooze-1") == 12
+    assert timing.routine_key_parts("routine:3:2026-03-17~snooze-1") == (3, dt.date(2026, 3, 17))
     assert timing.routine_key_parts("routine:3:2026-03-17") == (3, dt.date(2026, 3, 17))
     assert timing.routine_key_parts("routine:x:2026-03-17") is None
     assert timing.session_key_id("2026-03-10") is None

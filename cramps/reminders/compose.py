@@ -28,6 +28,7 @@ from django.db.models.functions import RowNumber
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from cramps.daily import BEDTIME_ROUTINE_SLUG
 from cramps.models import (
     CrampEpisode,
     ExerciseSession,
@@ -42,10 +43,14 @@ from cramps.models import (
 )
 from cramps.models.reminders import ReminderKind
 
-from .timing import SUPERSEDE_WINDOW
+from .timing import (
+    SUPERSEDE_WINDOW,
+    base_occurrence,
+    key_minute,
+    routine_key_parts,
+    session_key_parts,
+)
 
-BEDTIME_ROUTINE_SLUG = "bedtime-routine"
-SNOOZE_MARK = "~snooze-"
 NIGHT_CRAMP_DAYS = 7
 # How many of the latest cramps the pre-exercise reminder looks at.
 RECENT_CRAMPS = 5
@@ -81,14 +86,6 @@ class Composed:
     @classmethod
     def skipped(cls, reason: str) -> "Composed":
         return cls(skip_reason=reason)
-
-
-def split_occurrence(occurrence: str) -> tuple[str, int]:
-    """'2026-03-10~snooze-2' -> ('2026-03-10', 2); an original occurrence has snooze number 0."""
-    base, mark, number = occurrence.partition(SNOOZE_MARK)
-    if mark and number.isdigit():
-        return base, int(number)
-    return occurrence, 0
 
 
 def one_line(text: str, limit: int = SUBJECT_MAX) -> str:
@@ -308,35 +305,15 @@ class _Composer:
     # Before exercise
 
     def _pre_exercise(self, items) -> None:
-        plans = []
+        plans = []  # (delivery, local_now, ("session", id, start or None) | ("routine", id, date))
         for delivery, local_now in items:
-            occurrence = split_occurrence(delivery.occurrence)[0]
-            kind, _, rest = occurrence.partition(":")
-            try:
-                if kind == "session" and rest.isdigit():
-                    plan = ("session", int(rest))
-                elif kind == "routine":
-                    slot_id, _, day = rest.partition(":")
-                    try:
-                        date = dt.date.fromisoformat(day)
-                    except ValueError:
-                        self.done[delivery.pk] = Composed.skipped(
-                            f"unknown occurrence {occurrence!r}"
-                        )
-                        continue
-                    if not slot_id.isdigit():
-                        self.done[delivery.pk] = Composed.skipped(
-                            "the routine slot no longer exists"
-                        )
-                        continue
-                    plan = ("routine", int(slot_id), date)
-                else:
-                    self.done[delivery.pk] = Composed.skipped(f"unknown occurrence {occurrence!r}")
-                    continue
-            except Exception as exc:
-                self._fail(delivery, exc)
-                continue
-            plans.append((delivery, local_now, plan))
+            if (parts := session_key_parts(delivery.occurrence)) is not None:
+                plans.append((delivery, local_now, ("session", *parts)))
+            elif (parts := routine_key_parts(delivery.occurrence)) is not None:
+                plans.append((delivery, local_now, ("routine", *parts)))
+            else:
+                occurrence = base_occurrence(delivery.occurrence)
+                self.done[delivery.pk] = Composed.skipped(f"unknown occurrence {occurrence!r}")
         if not plans:
             return
 
@@ -356,6 +333,12 @@ class _Composer:
                     if session.status != ExerciseSession.Status.PLANNED:
                         self.done[delivery.pk] = Composed.skipped(
                             f"the session is already {session.get_status_display().lower()}"
+                        )
+                        continue
+                    if plan[2] is not None and key_minute(session.starts_at) != plan[2]:
+                        # Its new time is an occurrence of its own, with its own reminder.
+                        self.done[delivery.pk] = Composed.skipped(
+                            "the session was moved to another time"
                         )
                         continue
                     starts = session.starts_at.astimezone(user.tz)

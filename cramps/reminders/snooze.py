@@ -15,7 +15,7 @@ from django.db.models import Q
 from cramps.models import ReminderDelivery
 from cramps.models.reminders import ReminderKind
 
-from .compose import SNOOZE_MARK, split_occurrence
+from .timing import SNOOZE_MARK, split_occurrence
 
 SNOOZES = {"15m": dt.timedelta(minutes=15), "1h": dt.timedelta(hours=1)}
 SKIP = "skip"

@@ -10,6 +10,14 @@ Rules
   (e.g. 00:30) is after midnight: the night of 2026-03-28 has its 00:30 bedtime on 2026-03-29.
 - A reminder whose time has passed while its event (bedtime, session start) is still ahead is
   due now rather than skipped: setting bedtime two minutes from now still reminds tonight.
+
+Occurrence keys (`ReminderDelivery.occurrence`, unique per user and kind)
+- bedtime: the night, "2026-03-10";
+- a planned session: "session:<id>:<start, UTC, to the minute>", "session:12:2026-03-10T17:30Z":
+  a session moved to another time is a new occurrence, with a reminder of its own (keys written
+  before the start was part of them, "session:<id>", are still read);
+- a routine slot: "routine:<slot id>:<local date>";
+- a snoozed copy: the original's key + "~snooze-<n>".
 """
 
 import datetime as dt
@@ -29,7 +37,9 @@ ROUTINE_HORIZON_DAYS = 8
 # A bedtime reminder more than this late is pointless: it is skipped as stale, never sent late.
 BEDTIME_GRACE = dt.timedelta(hours=1)
 
+# Between an occurrence's key and the number of a snoozed copy: "2026-03-10~snooze-2".
 SNOOZE_MARK = "~snooze-"
+_KEY_MINUTE = "%Y-%m-%dT%H:%MZ"
 
 
 @dataclass(frozen=True, order=True)
@@ -127,7 +137,11 @@ def exercise_occurrences(
     now = now.astimezone(UTC)
     sessions = list(sessions)
     found = [
-        Occurrence(max(s.starts_at - lead, now), f"session:{s.id}", s.starts_at.astimezone(UTC))
+        Occurrence(
+            max(s.starts_at - lead, now),
+            session_key(s.id, s.starts_at),
+            s.starts_at.astimezone(UTC),
+        )
         for s in sessions
         if s.planned and s.starts_at > now
     ]
@@ -152,13 +166,31 @@ def _superseded(starts: dt.datetime, day: dt.date, sessions: list[Session], zone
     )
 
 
+def session_key(session_id: int, starts_at: dt.datetime) -> str:
+    """'session:12:2026-03-10T17:30Z': the session and its start (UTC, to the minute)."""
+    return f"session:{session_id}:{starts_at.astimezone(UTC).strftime(_KEY_MINUTE)}"
+
+
+def key_minute(instant: dt.datetime) -> dt.datetime:
+    """An instant as a session key holds it: UTC, to the minute."""
+    return instant.astimezone(UTC).replace(second=0, microsecond=0)
+
+
+def split_occurrence(key: str) -> tuple[str, int]:
+    """'2026-03-10~snooze-2' -> ('2026-03-10', 2); an original occurrence has snooze number 0."""
+    base, mark, number = key.partition(SNOOZE_MARK)
+    if mark and number.isdigit():
+        return base, int(number)
+    return key, 0
+
+
 def base_occurrence(key: str) -> str:
     """The occurrence a snoozed copy ("<key>~snooze-<n>") was made from."""
-    return key.split(SNOOZE_MARK, 1)[0]
+    return split_occurrence(key)[0]
 
 
 def routine_key_parts(key: str) -> tuple[int, dt.date] | None:
-    """(slot id, local date) of a "routine:<slot>:<date>" key, else None."""
+    """(slot id, local date) of a "routine:<slot>:<date>" key (or its snooze), else None."""
     kind, _, rest = base_occurrence(key).partition(":")
     slot_id, _, day = rest.partition(":")
     if kind != "routine":
@@ -169,11 +201,20 @@ def routine_key_parts(key: str) -> tuple[int, dt.date] | None:
         return None
 
 
-def session_key_id(key: str) -> int | None:
+def session_key_parts(key: str) -> tuple[int, dt.datetime | None] | None:
+    """(session id, start or None) of a "session:<id>:<start>" key (or its snooze, or an older
+    "session:<id>" key, whose start is None), else None."""
     kind, _, rest = base_occurrence(key).partition(":")
     if kind != "session":
         return None
+    session_id, _, start = rest.partition(":")
     try:
-        return int(rest)
+        starts = dt.datetime.strptime(start, _KEY_MINUTE).replace(tzinfo=UTC) if start else None
+        return int(session_id), starts
     except ValueError:
         return None
+
+
+def session_key_id(key: str) -> int | None:
+    parts = session_key_parts(key)
+    return None if parts is None else parts[0]
