@@ -5,6 +5,7 @@ queue of this test's own on Redis, so it never takes another run's messages. Loc
 skips without Redis or PostgreSQL; under CI=true it fails instead.
 """
 
+import contextlib
 import datetime as dt
 import os
 import subprocess
@@ -29,6 +30,7 @@ pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 
 Status = ReminderDelivery.Status
 FINISHED = (Status.SENT, Status.FAILED, Status.SKIPPED)
+BINDINGS = "_kombu.binding*"
 
 
 def database_url() -> str:
@@ -39,10 +41,14 @@ def database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.fixture
-def test_queue(requires_redis):
-    """Route the reminder tasks to a queue of this test's own."""
+@contextlib.contextmanager
+def own_queue(redis_url):
+    """Route the reminder tasks to a queue of their own; on leaving, delete that queue and the
+    binding keys kombu wrote while inside (for it, and for the worker's control queue), never
+    keys that were there before."""
     name = f"test-reminders-{uuid.uuid4().hex[:8]}"
+    redis = Redis.from_url(redis_url)
+    before = set(redis.scan_iter(match=BINDINGS))
     amqp = celery_app.amqp
     saved = celery_app.conf.task_routes, celery_app.conf.task_always_eager
 
@@ -53,10 +59,37 @@ def test_queue(requires_redis):
     celery_app.conf.task_routes = {"cramps.tasks.send_*": {"queue": name}}
     celery_app.conf.task_always_eager = False
     reroute()
-    yield name
-    celery_app.conf.task_routes, celery_app.conf.task_always_eager = saved
-    reroute()
-    Redis.from_url(requires_redis).delete(name)
+    try:
+        yield name
+    finally:
+        celery_app.conf.task_routes, celery_app.conf.task_always_eager = saved
+        reroute()
+        ours = {f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}"}
+        redis.delete(name, *ours, *(set(redis.scan_iter(match=BINDINGS)) - before))
+
+
+@pytest.fixture
+def test_queue(requires_redis):
+    # Left after the worker has stopped (the worker fixture is torn down first).
+    with own_queue(requires_redis) as name:
+        yield name
+
+
+def test_it_leaves_no_keys_of_its_own_in_redis(requires_redis):
+    redis = Redis.from_url(requires_redis)
+    theirs = f"_kombu.binding.someone-else-{uuid.uuid4().hex[:8]}"
+    redis.sadd(theirs, "there before")
+    try:
+        with own_queue(requires_redis) as name:
+            # What a worker consuming the queue leaves behind.
+            made = [name, f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}"]
+            made.append(f"_kombu.binding.{name}.pidbox")
+            for key in made:
+                redis.sadd(key, "x")
+        assert not any(redis.exists(key) for key in made)
+        assert redis.exists(theirs)
+    finally:
+        redis.delete(theirs)
 
 
 @pytest.fixture
