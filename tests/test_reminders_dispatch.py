@@ -3,6 +3,7 @@ reminders. Celery runs eagerly here, so a queued send runs when the transaction 
 """
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -22,6 +23,7 @@ Status = ReminderDelivery.Status
 UTC = dt.UTC
 # Tuesday 2026-03-10 in Berlin: the 22:30 bedtime's reminder goes out at 22:00 local, 21:00 UTC.
 TONIGHT_REMINDER = dt.datetime(2026, 3, 10, 21, 0, tzinfo=UTC)
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 @pytest.fixture(autouse=True)
@@ -218,6 +220,45 @@ def test_a_bedtime_reminder_over_an_hour_late_is_skipped_not_sent(
     assert (delivery.status, delivery.detail) == (Status.SKIPPED, "stale")
     assert not mail.outbox
     assert schedule(owner).next_occurrence == "2026-03-11"
+
+
+@pytest.mark.parametrize("lead", [180, 30])
+def test_a_bedtime_reminder_is_never_sent_over_an_hour_after_its_send_time(
+    owner, lead, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(NOW, tick=False):
+        ReminderSchedule.objects.create(user=owner, kind=ReminderKind.BEDTIME, lead_minutes=lead)
+        refresh_schedules(owner)
+    bedtime = dt.datetime(2026, 3, 10, 22, 30, tzinfo=BERLIN)
+    due = bedtime - dt.timedelta(minutes=lead)
+    assert schedule(owner).next_due_at == due
+    # The dispatcher was down from before the send time until an hour and a minute after it.
+    report = run_dispatcher(django_capture_on_commit_callbacks, due + dt.timedelta(minutes=61))
+    assert (report.created, report.stale, len(mail.outbox)) == (1, 1, 0)
+
+
+@pytest.mark.parametrize("lead", [180, 30])
+@pytest.mark.parametrize(("late", "sent"), [(59, True), (60, True), (61, False)])
+def test_a_bedtime_reminder_is_never_sent_over_an_hour_after_bedtime_whatever_the_lead(
+    owner, lead, late, sent, django_capture_on_commit_callbacks
+):
+    """A snooze due 55 minutes after bedtime, and a worker that gets to it `late` minutes after
+    bedtime: within an hour of its own time, but perhaps over an hour past bedtime."""
+    ReminderSchedule.objects.create(user=owner, kind=ReminderKind.BEDTIME, lead_minutes=lead)
+    bedtime = dt.datetime(2026, 3, 10, 22, 30, tzinfo=BERLIN)
+    ReminderDelivery.objects.create(
+        user=owner,
+        kind=ReminderKind.BEDTIME,
+        occurrence="2026-03-10~snooze-1",
+        due_at=bedtime + dt.timedelta(minutes=55),
+    )
+    run_dispatcher(django_capture_on_commit_callbacks, bedtime + dt.timedelta(minutes=late))
+    delivery = ReminderDelivery.objects.get()
+    if sent:
+        assert (delivery.status, len(mail.outbox)) == (Status.SENT, 1)
+    else:
+        assert (delivery.status, delivery.detail) == (Status.SKIPPED, "stale")
+        assert not mail.outbox
 
 
 def test_a_pre_exercise_reminder_is_skipped_once_the_session_has_started(

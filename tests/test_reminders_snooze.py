@@ -99,3 +99,11 @@ def test_it_will_not_snooze_past_the_start_of_the_session(owner):
     assert list(
         ReminderDelivery.objects.filter(status=Status.PENDING).values_list("occurrence")
     ) == [(f"{key}~snooze-1",)]
+
+
+def test_it_will_not_snooze_past_an_hour_after_bedtime(owner):
+    # Bedtime 22:30 in Berlin; at 22:35, "1 hour" would be due at 23:35, over an hour after it.
+    at = dt.datetime(2026, 3, 10, 22, 35, tzinfo=ZoneInfo("Europe/Berlin"))
+    delivery = _delivery(owner, occurrence="2026-03-10")
+    assert act(delivery, "1h", at).startswith("That's over an hour past your bedtime")
+    assert act(delivery, "15m", at) == "We'll remind you again at 22:50."

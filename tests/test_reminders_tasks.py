@@ -275,6 +275,21 @@ def test_an_email_that_went_out_before_the_batch_failed_is_not_sent_again(
     assert Notification.objects.filter(delivery=delivery).count() == 1
 
 
+def test_a_snooze_picked_up_over_an_hour_after_bedtime_is_skipped_by_the_worker(owner):
+    # Bedtime 22:30 in Berlin (21:30 UTC); a snooze due at 23:20, its worker busy until 23:31.
+    snoozed = ReminderDelivery.objects.create(
+        user=owner,
+        kind=ReminderKind.BEDTIME,
+        occurrence="2026-03-10~snooze-1",
+        due_at=dt.datetime(2026, 3, 10, 22, 20, tzinfo=dt.UTC),
+    )
+    with time_machine.travel(dt.datetime(2026, 3, 10, 22, 31, tzinfo=dt.UTC), tick=False):
+        tasks.send_reminder.delay(snoozed.pk)
+    snoozed.refresh_from_db()
+    assert (snoozed.status, snoozed.detail) == (Status.SKIPPED, "stale")
+    assert not mail.outbox
+
+
 def test_retry_delays_grow_exponentially():
     assert [dispatch.retry_delay(n) for n in (1, 2, 3)] == [30, 60, 120]
     assert dispatch.retry_delay(3) < dispatch.REQUEUE_AFTER.total_seconds()

@@ -7,6 +7,8 @@ by hand from each zone's offset, so a wrong offset in the code cannot hide in th
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from cramps.reminders import timing
 from cramps.reminders.timing import Session, Slot
 
@@ -243,3 +245,33 @@ def test_it_reads_snoozed_and_routine_keys():
     assert timing.routine_key_parts("routine:3:2026-03-17") == (3, dt.date(2026, 3, 17))
     assert timing.routine_key_parts("routine:x:2026-03-17") is None
     assert timing.session_key_id("2026-03-10") is None
+
+
+# Stale bedtime reminders
+
+
+@pytest.mark.parametrize(
+    ("due", "now", "stale"),
+    [
+        ((19, 30), (20, 30), False),  # a 180-minute lead: an hour late is still sent
+        ((19, 30), (20, 31), True),  # over an hour after its send time, hours before bedtime
+        ((22, 0), (23, 0), False),  # the default 30-minute lead
+        ((22, 0), (23, 1), True),
+        ((23, 25), (23, 30), False),  # a snooze after bedtime: up to an hour after bedtime
+        ((23, 25), (23, 31), True),  # within an hour of its own time, but past bedtime + 1 h
+    ],
+)
+def test_a_bedtime_reminder_is_stale_an_hour_after_its_time_or_after_bedtime(due, now, stale):
+    def at(hour_minute):
+        return dt.datetime(2026, 3, 10, *hour_minute, tzinfo=BERLIN)
+
+    bedtime = dt.time(22, 30)
+    for key in ("2026-03-10", "2026-03-10~snooze-2"):
+        assert timing.bedtime_reminder_stale(at(now), at(due), key, bedtime, BERLIN) is stale
+
+
+def test_a_bedtime_after_midnight_belongs_to_the_evening_before_when_judging_staleness():
+    due = dt.datetime(2026, 3, 11, 0, 50, tzinfo=BERLIN)  # a snooze of the 00:30 bedtime
+    late = dt.datetime(2026, 3, 11, 1, 31, tzinfo=BERLIN)
+    assert timing.bedtime_reminder_stale(late, due, "2026-03-10", dt.time(0, 30), BERLIN)
+    assert not timing.bedtime_reminder_stale(late, due, "unreadable", dt.time(0, 30), BERLIN)

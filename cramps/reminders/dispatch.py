@@ -11,7 +11,8 @@ Exactly once, by construction:
   puts `queued_at` back to null, so the next run (every minute) tries again; nothing is lost.
 - `send_delivery` moves pending -> sending with a conditional update: a redelivered or duplicate
   message finds nothing to do.
-- A reminder past its window (bedtime: an hour after its time; pre-exercise: once the session has
+- A reminder past its window (bedtime: an hour after its send time or an hour after bedtime,
+  whichever is first, `timing.bedtime_reminder_stale`; pre-exercise: once the session has
   started) is marked skipped as "stale", never sent late.
 - A send that fails as a whole after its claim (the database went away mid-batch) puts its rows
   back to pending for the task's retry, or fails them after MAX_ATTEMPTS. A row still `sending`
@@ -25,7 +26,7 @@ import enum
 import functools
 import logging
 from collections import defaultdict
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -174,7 +175,11 @@ def _insert_deliveries(schedules, now, report) -> list[int]:
     if not schedules:
         return []
     closed = windows_closed(
-        [(s.pk, s.user_id, s.kind, s.next_occurrence, s.next_due_at) for s in schedules], now
+        [
+            (s.pk, s.user_id, s.kind, s.next_occurrence, s.next_due_at, s.bedtime, s.timezone)
+            for s in schedules
+        ],
+        now,
     )
     columns = {
         "user_id": [s.user_id for s in schedules],
@@ -252,7 +257,17 @@ def _queueable(now):
     )
 
 
-_FIELDS = ("id", "user_id", "kind", "occurrence", "due_at", "queued_at")
+# The first seven are what `windows_closed` reads.
+_FIELDS = (
+    "id",
+    "user_id",
+    "kind",
+    "occurrence",
+    "due_at",
+    "user__bedtime",
+    "user__timezone",
+    "queued_at",
+)
 
 
 def _queue_batch(now, report) -> bool:
@@ -272,7 +287,7 @@ def _queue_batch(now, report) -> bool:
             _publish_on_commit(fresh, now, report)
     else:
         rows = list(_queueable(now).order_by("due_at").values_list(*_FIELDS)[:CLAIM_BATCH])
-        queued_before = {row[0]: row[5] for row in rows}
+        queued_before = {row[0]: row[7] for row in rows}
         fresh = [
             pk
             for pk in _sort_out_stale(rows, now, report)
@@ -335,13 +350,15 @@ def _publish(ids, stamp, report) -> None:
 
 
 def windows_closed(rows, now) -> set[int]:
-    """Ids of deliveries past their window. `rows` are tuples in the order of `_FIELDS`."""
+    """Ids of deliveries past their window. `rows` are tuples (id, user id, kind, occurrence,
+    due_at, the user's bedtime, the user's zone name), as the first fields of `_FIELDS`."""
     closed = set()
     exercise = []
     for row in rows:
-        pk, _user_id, kind, _occurrence, due_at = row[:5]
+        pk, _user_id, kind, occurrence, due_at, bedtime, zone_name = row[:7]
         if kind == ReminderKind.BEDTIME:
-            if now > due_at + timing.BEDTIME_GRACE:
+            zone = _zone(zone_name) if bedtime is not None else None
+            if timing.bedtime_reminder_stale(now, due_at, occurrence, bedtime, zone):
                 closed.add(pk)
         else:
             exercise.append(row)
@@ -349,6 +366,28 @@ def windows_closed(rows, now) -> set[int]:
         starts = _exercise_starts(exercise)
         closed |= {row[0] for row in exercise if row[0] in starts and now >= starts[row[0]]}
     return closed
+
+
+def window_row(delivery) -> tuple:
+    """What `windows_closed` reads of a delivery (its `user` loaded)."""
+    user = delivery.user
+    return (
+        delivery.pk,
+        delivery.user_id,
+        delivery.kind,
+        delivery.occurrence,
+        delivery.due_at,
+        user.bedtime,
+        user.timezone,
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None  # only the send-time bound applies; compose reports the bad zone
 
 
 def _exercise_starts(rows) -> dict[int, dt.datetime]:
@@ -463,9 +502,7 @@ def _send_claimed(claimed: list[int], deliveries: dict) -> dict[int, SendResult]
 
     deliveries.update(ReminderDelivery.objects.select_related("user").in_bulk(claimed))
     now = timezone.now()
-    closed = windows_closed(
-        [tuple(getattr(d, f) for f in _FIELDS) for d in deliveries.values()], now
-    )
+    closed = windows_closed([window_row(d) for d in deliveries.values()], now)
     ends = _Ends()
     live = []
     for pk in claimed:

@@ -76,11 +76,12 @@ def skip_occurrence(delivery, now: dt.datetime) -> int:
 
 
 def _too_late(delivery, due_at: dt.datetime) -> bool:
-    """Whether the dispatcher would drop a snooze due then as stale (after the session starts)."""
-    from .dispatch import windows_closed
+    """Whether the dispatcher would drop a snooze due then as stale (after the session starts,
+    or more than an hour after bedtime)."""
+    from .dispatch import window_row, windows_closed
 
-    row = (0, delivery.user_id, delivery.kind, delivery.occurrence, due_at, None)
-    return bool(windows_closed([row], due_at))
+    row = window_row(delivery)
+    return bool(windows_closed([(*row[:4], due_at, *row[5:])], due_at))
 
 
 def act(delivery, action: str, now: dt.datetime) -> str:
@@ -91,6 +92,8 @@ def act(delivery, action: str, now: dt.datetime) -> str:
             return "No more bedtime reminders tonight."
         return "No more reminders for this session."
     if _too_late(delivery, now + SNOOZES[action]):
+        if delivery.kind == ReminderKind.BEDTIME:
+            return "That's over an hour past your bedtime, so there's no snooze. Sleep well!"
         return "Your session starts before then, so there's no snooze. Have a good session!"
     later = snooze(delivery, SNOOZES[action], now)
     local = later.due_at.astimezone(delivery.user.tz)

@@ -34,7 +34,8 @@ NIGHT_ROLLOVER = dt.time(12, 0)
 SUPERSEDE_WINDOW = dt.timedelta(hours=2)
 # Routine occurrences are looked at this many local days ahead: a week plus today.
 ROUTINE_HORIZON_DAYS = 8
-# A bedtime reminder more than this late is pointless: it is skipped as stale, never sent late.
+# A bedtime reminder more than this late is pointless: it is skipped as stale, never sent late
+# (see `bedtime_reminder_stale` for the exact rule).
 BEDTIME_GRACE = dt.timedelta(hours=1)
 
 # Between an occurrence's key and the number of a snoozed copy: "2026-03-10~snooze-2".
@@ -98,6 +99,40 @@ def bedtime_occurrences(
         starts = bedtime_night_of(night, bedtime, zone)
         if starts > now:
             yield Occurrence(max(starts - lead, now.astimezone(UTC)), night.isoformat(), starts)
+
+
+def bedtime_reminder_stale(
+    now: dt.datetime,
+    due_at: dt.datetime,
+    occurrence: str,
+    bedtime: dt.time | None,
+    zone: ZoneInfo | None,
+) -> bool:
+    """Whether a bedtime reminder is too late to send. The rule:
+
+        stale  <=>  now > min(due_at, bedtime of its night) + BEDTIME_GRACE (one hour)
+
+    A bedtime reminder, or a snoozed copy of one, is skipped as stale (never sent late) once more
+    than an hour has passed since its own send time (`due_at`), or since the bedtime it is for,
+    whichever comes first. The reminder itself is due before its bedtime, so for it the first
+    bound bites: with the default 30-minute lead no later than 30 minutes after bedtime, with a
+    180-minute lead no later than two hours before it. The second bound is for copies due after
+    bedtime (snoozes): never more than an hour after bedtime, whatever the lead. Exactly an hour
+    late is still sent.
+
+    The bedtime is the user's current one (`bedtime`, in `zone`) on the night the occurrence
+    names ("2026-03-10", or "2026-03-10~snooze-2"); without one (no zone, an unreadable key),
+    only the first bound applies.
+    """
+    if now > due_at + BEDTIME_GRACE:
+        return True
+    if bedtime is None or zone is None:
+        return False
+    try:
+        night = dt.date.fromisoformat(base_occurrence(occurrence))
+    except ValueError:
+        return False
+    return now > bedtime_night_of(night, bedtime, zone) + BEDTIME_GRACE
 
 
 def next_bedtime(
