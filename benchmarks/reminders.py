@@ -62,6 +62,7 @@ def run(
         DEBUG="false",
     )
     os.environ.setdefault("SECRET_KEY", "benchmark-only-not-a-secret")
+    os.environ.setdefault("ALLOWED_HOSTS", "localhost")  # required with DEBUG off
     import django
 
     django.setup()
