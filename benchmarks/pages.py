@@ -504,23 +504,30 @@ class _CpuWatch:
         self.tick = os.sysconf("SC_CLK_TCK")
 
     def start(self):
-        self.began = (time.monotonic(), self._busy(), self._ours())
+        self.began = (time.monotonic(), self._busy(), self._mine(), self._theirs())
 
     def stop(self) -> float:
-        wall, busy, ours = time.monotonic(), self._busy(), self._ours()
-        took = (wall - self.began[0]) * _nproc()
-        other = (busy - self.began[1]) - (ours - self.began[2])
-        return max(0.0, other / took) if took > 0 else 0.0
+        wall, busy, mine, theirs = time.monotonic(), self._busy(), self._mine(), self._theirs()
+        began_wall, began_busy, began_mine, began_theirs = self.began
+        # Per process: a database backend that closes mid-slice takes its total with it.
+        ours = mine - began_mine
+        ours += sum(cpu - began_theirs.get(pid, 0.0) for pid, cpu in theirs.items())
+        took = (wall - began_wall) * _nproc()
+        return max(0.0, ((busy - began_busy) - ours) / took) if took > 0 else 0.0
 
     def _busy(self) -> float:
         ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
         # user, nice, system and steal: interrupt time (loopback traffic) belongs to no process
         return (ticks[0] + ticks[1] + ticks[2] + ticks[7]) / self.tick
 
-    def _ours(self) -> float:
-        mine = os.times()
-        total = mine.user + mine.system + mine.children_user + mine.children_system
-        return total + sum(self._cpu(pid) for pid in self._pids())
+    @staticmethod
+    def _mine() -> float:
+        mine = os.times()  # this process and its children once finished (wrk)
+        return mine.user + mine.system + mine.children_user + mine.children_system
+
+    def _theirs(self) -> dict:
+        """CPU seconds of gunicorn, its workers and the database backends, by process."""
+        return {pid: self._cpu(pid) for pid in self._pids()}
 
     def _pids(self) -> set:
         from django.db import connection
