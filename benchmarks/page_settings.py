@@ -15,3 +15,12 @@ from tracker.settings import *  # noqa: F403
 
 ROOT_URLCONF = "benchmarks.page_urls"
 STATIC_ROOT = Path(os.environ["PAGEBENCH_STATIC_ROOT"])
+
+# `python -m benchmarks.pages --prepared`: what PostgreSQL prepared statements would give (a
+# what-if for tracker/settings.py; Django prepares nothing unless told to).
+if os.environ.get("PAGEBENCH_PREPARED") == "1" and DATABASES["default"]["ENGINE"].endswith(  # noqa: F405
+    "postgresql"
+):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(  # noqa: F405
+        server_side_binding=True, prepare_threshold=5
+    )

@@ -110,6 +110,11 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--keep", action="store_true", help="keep the database and temp folder")
     parser.add_argument(
+        "--prepared",
+        action="store_true",
+        help="what-if: PostgreSQL prepared statements (server-side binding, prepare_threshold 5)",
+    )
+    parser.add_argument(
         "--profile", action="store_true", help="profile each page in process (var/)"
     )
     args = parser.parse_args(argv)
@@ -138,6 +143,7 @@ def main(argv=None) -> int:
         "ALLOWED_HOSTS": "127.0.0.1",
         "PAGEBENCH_STATIC_ROOT": str(workdir / "static"),
         "VAR_DIR": str(workdir / "var"),
+        "PAGEBENCH_PREPARED": "1" if args.prepared else "0",
     }
     os.environ.update(env)
     import django
@@ -675,6 +681,8 @@ def _print(setup, counts, measures, tool, args, postgres, server_url, port) -> b
         f"  server: gunicorn {gunicorn.__version__}, {WORKERS} sync workers, DEBUG off, "
         f"127.0.0.1:{port}"
     )
+    if args.prepared:
+        print("  what-if: prepared statements (server-side binding), not the app's settings")
     print(
         f"  load: {_tool_version(tool)}, {args.connections} connections, "
         f"{args.warmup:g} s warm-up + {args.duration:g} s a page in {args.rounds} rounds"
