@@ -1,4 +1,6 @@
-"""`python -m benchmarks`: the reminder engine at 100,000 users (see benchmarks/reminders.py).
+"""`python -m benchmarks`: the reminder engine at 100,000 users (benchmarks/reminders.py), then the
+pages against a bare Django view (benchmarks/pages.py, in a process of its own: it sets Django up
+with its own settings and database).
 
 Needs PostgreSQL and Redis: DATABASE_URL names the server (a throwaway database `crampless_bench`
 is created on it and dropped at the end; the database named in the URL is never touched) and
@@ -7,6 +9,7 @@ REDIS_URL the broker. Defaults: postgres://postgres@127.0.0.1:5432/ and redis://
 
 import argparse
 import os
+import subprocess
 import sys
 
 
@@ -27,9 +30,13 @@ def main() -> int:
         print(f"DATABASE_URL must point at PostgreSQL, not {server.split(':')[0]}", file=sys.stderr)
         return 2
     redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
-    return reminders.run(
+    status = reminders.run(
         server, redis_url, args.users, args.send, keep=args.keep, profile=args.profile
     )
+    pages = subprocess.call(
+        [sys.executable, "-m", "benchmarks.pages"], env={**os.environ, "DATABASE_URL": server}
+    )
+    return status or pages
 
 
 if __name__ == "__main__":
