@@ -24,27 +24,30 @@ class _DayConverter:
 
 register_converter(_DayConverter, "logday")
 
+
+def _entry_urls(prefix, name, kind, add=True):
+    """Add, edit and delete of one kind of entry: `cramps:<name>_add`, `_edit`, `_delete`."""
+    urls = [
+        path(f"{prefix}<int:pk>/", logs.edit, {"kind": kind}, name=f"{name}_edit"),
+        path(f"{prefix}<int:pk>/delete/", logs.delete, {"kind": kind}, name=f"{name}_delete"),
+    ]
+    if add:
+        urls.append(path(prefix, logs.add, {"kind": kind}, name=f"{name}_add"))
+    return urls
+
+
 urlpatterns = [
     path("today/", today.today, name="today"),
     path("day/<logday:day>/", today.day, name="day"),
     path("log/cramp/", logs.episode_add, name="episode_add"),
-    path("log/cramp/<int:pk>/", logs.episode_edit, name="episode_edit"),
-    path("log/cramp/<int:pk>/delete/", logs.episode_delete, name="episode_delete"),
-    path("log/drink/", logs.drink_add, name="drink_add"),
-    path("log/drink/<int:pk>/", logs.drink_edit, name="drink_edit"),
-    path("log/drink/<int:pk>/delete/", logs.drink_delete, name="drink_delete"),
-    path("log/food/", logs.intake_add, name="intake_add"),
-    path("log/food/<int:pk>/", logs.intake_edit, name="intake_edit"),
-    path("log/food/<int:pk>/delete/", logs.intake_delete, name="intake_delete"),
-    path("log/stretch/", logs.stretch_add, name="stretch_add"),
     path("log/stretch/bedtime/", logs.bedtime_routine_done, name="bedtime_routine_done"),
-    path("log/stretch/<int:pk>/", logs.stretch_edit, name="stretch_edit"),
-    path("log/stretch/<int:pk>/delete/", logs.stretch_delete, name="stretch_delete"),
-    path("log/exercise/", logs.exercise_add, name="exercise_add"),
-    path("log/exercise/<int:pk>/", logs.exercise_edit, name="exercise_edit"),
-    path("log/exercise/<int:pk>/delete/", logs.exercise_delete, name="exercise_delete"),
     path("check-in/<int:pk>/", logs.checkin_edit, name="checkin_edit"),
-    path("check-in/<int:pk>/delete/", logs.checkin_delete, name="checkin_delete"),
+    path("check-in/<int:pk>/delete/", logs.delete, {"kind": "checkins"}, name="checkin_delete"),
+    *_entry_urls("log/cramp/", "episode", "cramps", add=False),
+    *_entry_urls("log/drink/", "drink", "drinks"),
+    *_entry_urls("log/food/", "intake", "intake"),
+    *_entry_urls("log/stretch/", "stretch", "stretches"),
+    *_entry_urls("log/exercise/", "exercise", "exercise"),
     path("history/", logs.history, name="history"),
     path("history/<slug:kind>/", logs.history_list, name="history_list"),
 ]

@@ -245,61 +245,6 @@ def episode_add(request):
 
 
 @login_required
-def episode_edit(request, pk):
-    return _edit(request, CRAMPS, pk)
-
-
-@login_required
-def episode_delete(request, pk):
-    return _delete(request, CRAMPS, pk)
-
-
-@login_required
-def drink_add(request):
-    return _add(request, DRINKS)
-
-
-@login_required
-def drink_edit(request, pk):
-    return _edit(request, DRINKS, pk)
-
-
-@login_required
-def drink_delete(request, pk):
-    return _delete(request, DRINKS, pk)
-
-
-@login_required
-def intake_add(request):
-    return _add(request, INTAKE)
-
-
-@login_required
-def intake_edit(request, pk):
-    return _edit(request, INTAKE, pk)
-
-
-@login_required
-def intake_delete(request, pk):
-    return _delete(request, INTAKE, pk)
-
-
-@login_required
-def stretch_add(request):
-    return _add(request, STRETCHES)
-
-
-@login_required
-def stretch_edit(request, pk):
-    return _edit(request, STRETCHES, pk)
-
-
-@login_required
-def stretch_delete(request, pk):
-    return _delete(request, STRETCHES, pk)
-
-
-@login_required
 @require_POST
 def bedtime_routine_done(request):
     """One tap: the bedtime routine is done now, and the day's check-in says so."""
@@ -322,30 +267,28 @@ def bedtime_routine_done(request):
 
 
 @login_required
-def exercise_add(request):
-    return _add(request, EXERCISE)
-
-
-@login_required
-def exercise_edit(request, pk):
-    return _edit(request, EXERCISE, pk)
-
-
-@login_required
-def exercise_delete(request, pk):
-    return _delete(request, EXERCISE, pk)
-
-
-@login_required
 def checkin_edit(request, pk):
     """A check-in is edited on its day's page."""
     checkin = get_object_or_404(CheckIn.objects.for_user(request.user), pk=pk)
     return redirect("cramps:day", checkin.date)
 
 
+# Add, edit and delete for every kind: the URLconf names the kind (a slug of KINDS).
+
+
 @login_required
-def checkin_delete(request, pk):
-    return _delete(request, CHECKINS, pk)
+def add(request, kind):
+    return _add(request, KINDS[kind])
+
+
+@login_required
+def edit(request, kind, pk):
+    return _edit(request, KINDS[kind], pk)
+
+
+@login_required
+def delete(request, kind, pk):
+    return _delete(request, KINDS[kind], pk)
 
 
 def render_fingerprinted(request, template, fingerprint, get_context, *key, cacheable=True):
