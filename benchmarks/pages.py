@@ -49,7 +49,9 @@ import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from benchmarks import throwaway_db
 
 BENCH_DB = "crampless_pagebench"
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -130,8 +132,8 @@ def main(argv=None) -> int:
     server_url = os.environ.get("DATABASE_URL", "")
     postgres = server_url.startswith(("postgres://", "postgresql://"))
     if postgres:
-        bench_url = _with_database(server_url, BENCH_DB)
-        _recreate_database(server_url)
+        bench_url = throwaway_db.with_database(server_url, BENCH_DB)
+        throwaway_db.recreate(server_url, BENCH_DB)
     else:
         bench_url = f"sqlite:///{workdir / 'pagebench.sqlite3'}"
 
@@ -167,7 +169,7 @@ def main(argv=None) -> int:
         connections.close_all()
         if not args.keep:
             if postgres:
-                _drop_database(server_url)
+                throwaway_db.drop(server_url, BENCH_DB)
             shutil.rmtree(workdir, ignore_errors=True)
         else:
             print(f"  kept: database {bench_url}, folder {workdir}")
@@ -794,28 +796,6 @@ def _tool_version(tool: str) -> str:
 
 
 # --- the database server --------------------------------------------------------------------
-
-
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}", query=""))
-
-
-def _maintenance(url: str):
-    import psycopg
-
-    return psycopg.connect(_with_database(url, "postgres"), autocommit=True)
-
-
-def _recreate_database(url: str) -> None:
-    with _maintenance(url) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-
-
-def _drop_database(url: str) -> None:
-    with _maintenance(url) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

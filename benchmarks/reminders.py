@@ -24,8 +24,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
+
+from benchmarks import throwaway_db
 
 BENCH_DB = "crampless_bench"
 QUEUE = "bench-reminders"
@@ -50,8 +51,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 def run(
     server_url: str, redis_url: str, users: int, send: int, keep: bool = False, profile=False
 ) -> int:
-    bench_url = _with_database(server_url, BENCH_DB)
-    _recreate_database(server_url)
+    bench_url = throwaway_db.with_database(server_url, BENCH_DB)
+    throwaway_db.recreate(server_url, BENCH_DB)
     os.environ.update(
         DJANGO_SETTINGS_MODULE="tracker.settings",
         DATABASE_URL=bench_url,
@@ -77,7 +78,7 @@ def run(
         connections.close_all()
         redis.delete(QUEUE)
         if not keep:
-            _drop_database(server_url)
+            throwaway_db.drop(server_url, BENCH_DB)
     return 0 if results and all(ok for *_, ok in results if ok is not None) else 1
 
 
@@ -433,25 +434,3 @@ def _redis_version() -> str:
     from django.conf import settings
 
     return _redis(settings.REDIS_URL).info("server")["redis_version"]
-
-
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}", query=""))
-
-
-def _maintenance(url: str):
-    import psycopg
-
-    return psycopg.connect(_with_database(url, "postgres"), autocommit=True)
-
-
-def _recreate_database(url: str) -> None:
-    with _maintenance(url) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-
-
-def _drop_database(url: str) -> None:
-    with _maintenance(url) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
