@@ -29,6 +29,13 @@ def pytest_report_header(config):
     return f"crampless: database={engine} broker={broker} CI={IN_CI}"
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests last: their live server flushes the database (the relief library too), and
+    pytest-playwright's own ordering would otherwise put them among the other tests."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 def server_missing(reason: str):
     """Skip locally; in CI a missing server is a failure, never a skip."""
     if IN_CI:

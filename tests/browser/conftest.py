@@ -1,0 +1,105 @@
+"""Browser tests: Playwright driving Debian's chromium against a live server.
+
+Playwright's own browser download fails on these machines, so the tests launch `/usr/bin/chromium`
+(`apt-get install chromium`; `.ci/run` does). axe-core comes from the npm registry, installed by
+the first test that needs it into `var/npm/`. Locally a test skips with the reason when chromium or
+npm is missing; under CI=true it fails instead (`server_missing`).
+"""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import server_missing
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Without the background-networking flags chromium keeps calling home, which this network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PHONE = {"width": 390, "height": 844}
+AXE_VERSION = "4.14.1"
+NPM_DIR = Path(__file__).resolve().parents[2] / "var" / "npm"
+AXE_JS = NPM_DIR / "node_modules" / "axe-core" / "axe.min.js"
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by the tests and
+# the live server are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        server_missing(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": PHONE, "locale": "en-GB"}
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    """axe-core's script, installed from the npm registry on first use."""
+    if not AXE_JS.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            server_missing("npm is not installed, so axe-core cannot be (apt-get install npm)")
+        NPM_DIR.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                npm,
+                "install",
+                "--prefix",
+                str(NPM_DIR),
+                "--no-save",
+                "--silent",
+                f"axe-core@{AXE_VERSION}",
+            ],
+            check=True,
+            timeout=300,
+        )
+    return AXE_JS
+
+
+@pytest.fixture
+def axe(axe_script):
+    """`axe(page)`: the serious and critical violations on the page, as readable text."""
+
+    def run(page) -> list[str]:
+        page.add_script_tag(path=str(axe_script))
+        violations = page.evaluate("async () => (await axe.run(document)).violations")
+        return [
+            f"{v['id']} ({v['impact']}): {v['help']} at "
+            + json.dumps([n["target"] for n in v["nodes"]][:5])
+            for v in violations
+            if v["impact"] in ("serious", "critical")
+        ]
+
+    return run
+
+
+@pytest.fixture
+def live_url(live_server, reload_library):
+    """The live server's address, with the relief library loaded (live tests flush the db)."""
+    return live_server.url
+
+
+@pytest.fixture
+def signed_in(context, live_url, owner, client):
+    """The browser context holds the owner's session cookie."""
+    client.force_login(owner)
+    cookie = client.cookies["sessionid"]
+    context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_url}])
+    return owner
