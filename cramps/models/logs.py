@@ -150,10 +150,6 @@ class CrampEpisode(_Entry):
     def is_long(self):
         return self.duration_seconds > self.LONG_CRAMP_SECONDS
 
-    @property
-    def at_night(self):
-        return self.context == self.Context.ASLEEP
-
 
 class TechniqueTrial(models.Model):
     """A technique tried during one episode, and whether it helped."""
