@@ -77,6 +77,11 @@ class Between:
         return isinstance(other, Between) and self.deconstruct() == other.deconstruct()
 
 
+def one_line(text: str) -> str:
+    """Runs of whitespace as one space: an activity becomes a reminder email's subject."""
+    return " ".join(text.split())
+
+
 def rule_of(model_field) -> Between | None:
     """The `Between` limit a model field carries, if any."""
     return next((v for v in model_field.validators if isinstance(v, Between)), None)

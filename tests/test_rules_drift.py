@@ -19,11 +19,13 @@ from cramps.models import (
     IntakeEntry,
     ReliefTechnique,
     ReminderDelivery,
+    RoutineSlot,
     StretchEntry,
     User,
 )
 from cramps.reminders.compose import compose
 from tests.conftest import NOW
+from tests.test_account_profile import profile_data
 
 BERLIN = ZoneInfo("Europe/Berlin")
 pytestmark = pytest.mark.django_db
@@ -276,3 +278,13 @@ def test_an_import_or_shell_write_gets_the_same_default(owner):
         severity=5,
     )
     assert episode.context == "asleep"
+
+
+def test_it_keeps_a_routine_slots_activity_on_one_line(owner_client, owner):
+    slot = {"weekday": 1, "start_time": "18:30", "duration_minutes": 45}
+    slot["activity"] = " Evening\n  run "
+
+    response = owner_client.post("/profile/", profile_data(owner, [slot]))
+
+    assert response.status_code == 302
+    assert RoutineSlot.objects.get(user=owner).activity == "Evening run"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cramps.targets import default_targets
-from cramps.validators import Between
+from cramps.validators import Between, one_line
 
 from .base import UserOwnedQuerySet
 
@@ -147,3 +147,7 @@ class RoutineSlot(models.Model):
 
     def __str__(self):
         return f"{self.get_weekday_display()} {self.start_time:%H:%M} ({self.duration_minutes} min)"
+
+    def clean(self):
+        # One line, as a session's: the activity becomes a reminder email's subject.
+        self.activity = one_line(self.activity)

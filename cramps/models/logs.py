@@ -18,7 +18,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cramps.validators import FUTURE_TOLERANCE, Between, not_before_1900, not_in_future, plannable
+from cramps.validators import (
+    FUTURE_TOLERANCE,
+    Between,
+    not_before_1900,
+    not_in_future,
+    one_line,
+    plannable,
+)
 
 from .base import UserOwnedQuerySet
 from .library import FoodItem, ReliefTechnique
@@ -29,11 +36,6 @@ MIN_SERVINGS, MAX_SERVINGS = Decimal("0.1"), Decimal("100")
 # Direct amounts of one entry (a supplement, a food not in the list), in mg.
 MAX_DIRECT_MG = {"potassium": 10_000, "calcium": 5_000, "magnesium": 5_000, "sodium": 10_000}
 DEFAULT_INTAKE_LABEL = "Supplement"
-
-
-def one_line(text: str) -> str:
-    """Runs of whitespace as one space: an activity becomes a reminder email's subject."""
-    return " ".join(text.split())
 
 
 class EntryQuerySet(UserOwnedQuerySet):
