@@ -1,7 +1,7 @@
 """A user's day: the quick choices of the log forms and the day's totals and entries.
 
-The pure helpers (duration buckets, progress) know nothing of
-requests; `day_totals` and `day_entries` build the few queries the today page needs.
+The pure helpers (duration buckets, progress) know nothing of requests; `day_totals` and
+`day_entries` build the few queries the today page needs.
 """
 
 import datetime as dt
