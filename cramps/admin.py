@@ -1,7 +1,13 @@
+"""The admin: every write that moves reminders goes through the same save path as the web and
+the API (`cramps.reminders.schedule`), so a time zone, bedtime, routine slot, session or reminder
+setting changed here moves the user's next due times at once. Rules are the models' (`clean()`,
+field limits, constraints), which the admin's forms run."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from cramps import models
+from cramps.reminders import schedule
 
 
 class RoutineSlotInline(admin.TabularInline):
@@ -34,6 +40,11 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+
+    def save_related(self, request, form, formsets, change):
+        # After the user row and the routine inline are both saved: one refresh sees both.
+        super().save_related(request, form, formsets, change)
+        schedule.refresh_schedules(form.instance)
 
 
 @admin.register(models.ReliefTechnique)
@@ -84,6 +95,12 @@ class IntakeEntryAdmin(admin.ModelAdmin):
     list_display = ["user", "at", "food", "servings", "label"]
     raw_id_fields = ["user"]
 
+    def save_model(self, request, obj, form, change):
+        # A food's mg are computed, never typed, as from the web and the API.
+        if obj.food_id is not None:
+            obj.fill_from_food()
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(models.StretchEntry)
 class StretchEntryAdmin(admin.ModelAdmin):
@@ -97,6 +114,19 @@ class ExerciseSessionAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     raw_id_fields = ["user"]
 
+    def save_model(self, request, obj, form, change):
+        schedule.save_session(obj)
+        if change and "user" in form.changed_data:
+            # Moved to another user: the first one's reminders no longer have it.
+            schedule.refresh_schedules(models.User.objects.get(pk=form.initial["user"]))
+
+    def delete_model(self, request, obj):
+        schedule.delete_session(obj)
+
+    def delete_queryset(self, request, queryset):
+        for session in queryset.select_related("user"):
+            schedule.delete_session(session)
+
 
 @admin.register(models.CheckIn)
 class CheckInAdmin(admin.ModelAdmin):
@@ -109,6 +139,11 @@ class ReminderScheduleAdmin(admin.ModelAdmin):
     list_display = ["user", "kind", "enabled", "next_due_at", "next_occurrence"]
     list_filter = ["kind", "enabled"]
     raw_id_fields = ["user"]
+    # Computed from the settings on every save.
+    readonly_fields = ["next_due_at", "next_occurrence"]
+
+    def save_model(self, request, obj, form, change):
+        schedule.save_settings([obj], obj.user)
 
 
 @admin.register(models.ReminderDelivery)

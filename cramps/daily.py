@@ -1,7 +1,7 @@
 """A user's day: the quick choices of the log forms and the day's totals and entries.
 
-The pure helpers (duration buckets, the likely context of a cramp, progress) know nothing of
-requests; `day_totals` and `day_entries` build the few queries the today page needs.
+The pure helpers (duration buckets, progress) know nothing of requests; `day_totals` and
+`day_entries` build the few queries the today page needs.
 """
 
 import datetime as dt
@@ -54,15 +54,6 @@ def duration_for_seconds(seconds: int) -> str:
     if seconds <= CrampEpisode.LONG_CRAMP_SECONDS:
         return "5to10"
     return "gt10"
-
-
-def likely_context(local_time: dt.time, bedtime: dt.time, wake_time: dt.time) -> str:
-    """Between bedtime and waking a cramp most likely woke the user: default to "asleep"."""
-    if bedtime <= wake_time:
-        in_bed = bedtime <= local_time < wake_time
-    else:  # the night spans midnight, the usual case
-        in_bed = local_time >= bedtime or local_time < wake_time
-    return CrampEpisode.Context.ASLEEP if in_bed else CrampEpisode.Context.REST
 
 
 def percent(amount: int, target: int) -> int:

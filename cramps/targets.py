@@ -5,7 +5,7 @@ can change. Where sex is not given we use the lower reference values: nobody is 
 supplement more than the smaller adult reference.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -15,9 +15,6 @@ class Targets:
     calcium_mg: int
     magnesium_mg: int
     sodium_mg: int
-
-    def as_dict(self):
-        return asdict(self)
 
 
 # EFSA: about 1.6 L (women) / 2.0 L (men) a day from drinks. Drink to thirst; never force fluid.

@@ -1,8 +1,11 @@
 import datetime as dt
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
 
 # Clocks on phones drift; a log a few minutes ahead is a typo we let through, more is not.
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)
@@ -16,9 +19,72 @@ TOO_EARLY = "Enter a date after 1900."
 TOO_LATE = "This time is too far in the future."
 
 
+WHOLE_NUMBER = _("Enter a whole number, e.g. 250.")
+
+
 def _not_too_early(value: dt.datetime) -> None:
     if value < EARLIEST:
         raise ValidationError(TOO_EARLY, code="too_early")
+
+
+def not_before_1900(value: dt.date) -> None:
+    """For dates (a check-in): the same floor as every logged time."""
+    if value < EARLIEST.date():
+        raise ValidationError(TOO_EARLY, code="too_early")
+
+
+@deconstructible
+class Between:
+    """A number from `low` to `high` (inclusive), with one message that names the range in words.
+
+    The one statement of a limit: a model field carries it, and the web forms
+    (`cramps.forms.rules`), the API (`cramps.api.serializers`) and the admin all read it from
+    there, so a bad value gets the same words everywhere. With `places`, at most that many
+    decimals. Not a Min/MaxValueValidator on purpose: DRF would swap those for its own messages.
+    """
+
+    def __init__(self, low, high, unit="", message=None, invalid=None, places=None):
+        self.low, self.high, self.unit, self.places = low, high, unit, places
+        self._message, self._invalid = message, invalid
+
+    @property
+    def message(self) -> str:
+        """The range in words, e.g. "Enter a number from 1 to 5,000 ml."."""
+        if self._message is not None:
+            return str(self._message)
+        return _("Enter a number from %(low)s to %(high)s%(unit)s.") % {
+            "low": f"{self.low:,}",
+            "high": f"{self.high:,}",
+            "unit": self.unit,
+        }
+
+    @property
+    def invalid(self) -> str:
+        return str(self._invalid if self._invalid is not None else WHOLE_NUMBER)
+
+    @property
+    def too_many_places(self) -> str:
+        return _("Use at most %(places)s decimals, e.g. 0.25.") % {"places": self.places}
+
+    def __call__(self, value) -> None:
+        # Range first: 1e-30 is "out of range", not "too many decimals".
+        if not self.low <= value <= self.high:
+            raise ValidationError(self.message, code="out_of_range")
+        if self.places is not None and value != round(Decimal(value), self.places):
+            raise ValidationError(self.too_many_places, code="max_decimal_places")
+
+    def __eq__(self, other):
+        return isinstance(other, Between) and self.deconstruct() == other.deconstruct()
+
+
+def one_line(text: str) -> str:
+    """Runs of whitespace as one space: an activity becomes a reminder email's subject."""
+    return " ".join(text.split())
+
+
+def rule_of(model_field) -> Between | None:
+    """The `Between` limit a model field carries, if any."""
+    return next((v for v in model_field.validators if isinstance(v, Between)), None)
 
 
 def not_in_future(value: dt.datetime) -> None:

@@ -119,6 +119,22 @@ def test_it_rejects_a_malformed_number_without_a_500(owner_client, owner):
     assert "drinks_target_ml" in response.context["form"].errors
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("potassium_target_mg", "20000", "Enter a number from 0 to 10,000 mg."),
+        ("potassium_target_mg", "-1", "Enter a number from 0 to 10,000 mg."),
+        ("drinks_target_ml", "100", "Enter a number from 500 to 5,000 ml."),
+        ("magnesium_target_mg", "lots", "Enter a whole number, e.g. 250."),
+    ],
+)
+def test_it_names_the_targets_limits_in_words(owner_client, owner, field, value, message):
+    response = owner_client.post(PROFILE, profile_data(owner, **{field: value}))
+
+    assert response.context["form"].errors[field] == [message]
+    assert f'value="{value}"' in response.content.decode()
+
+
 def test_it_needs_both_ends_of_quiet_hours_or_neither(owner_client, owner, refreshed):
     response = owner_client.post(PROFILE, profile_data(owner, quiet_hours_start="22:00"))
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from cramps.models import RoutineSlot
+from cramps.models import ReminderSchedule, RoutineSlot
 from tests.test_account_profile import PROFILE, profile_data
 
 
@@ -46,7 +46,8 @@ def test_it_saves_new_slots_and_ignores_the_blank_row(owner_client, owner, refre
         (1, dt.time(18, 30), 60, "Running"),
         (5, dt.time(9), 90, "Football"),
     ]
-    assert refreshed == [owner]
+    # The profile's save and the routine's save each move the reminders.
+    assert refreshed == [owner, owner]
 
 
 def test_it_edits_and_removes_existing_slots(owner_client, owner, refreshed):
@@ -126,7 +127,7 @@ def test_it_lets_two_slots_swap_their_times(owner_client, owner, refreshed):
     assert RoutineSlot.objects.get(activity="A").pk == monday.pk
 
 
-def test_a_clash_saved_meanwhile_is_a_message_not_a_500(owner_client, owner, refreshed):
+def test_a_clash_saved_meanwhile_is_a_message_not_a_500(owner_client, owner):
     slots = [_slot(6, "10:00", activity="Hike")]
     # Another tab saved the same slot after this page was loaded.
     RoutineSlot.objects.create(user=owner, weekday=6, start_time=dt.time(10))
@@ -137,7 +138,8 @@ def test_a_clash_saved_meanwhile_is_a_message_not_a_500(owner_client, owner, ref
     assert "clashes with a slot saved meanwhile" in response.context["formset"].non_form_errors()[0]
     owner.refresh_from_db()
     assert owner.timezone == "Europe/Berlin"
-    assert refreshed == []
+    # The profile's refresh of the reminders was rolled back with it.
+    assert not ReminderSchedule.objects.filter(user=owner).exists()
 
 
 def test_it_rejects_a_bad_duration_next_to_the_field(owner_client, owner, refreshed):

@@ -109,7 +109,7 @@ def test_it_rejects_bad_input_with_a_message_on_the_field(owner_client, owner, f
 def test_it_names_the_limits_in_the_message(owner_client):
     response = owner_client.post(URL, {"amount_ml": 6000}, content_type="application/json")
 
-    assert response.json() == {"amount_ml": ["Ensure this value is less than or equal to 5000."]}
+    assert response.json() == {"amount_ml": ["Enter a number from 1 to 5,000 ml."]}
 
 
 def test_it_explains_a_time_in_the_future(owner_client):

@@ -142,16 +142,16 @@ def test_it_updates_and_deletes_direct_amounts(owner_client):
 @pytest.mark.parametrize(
     ("payload", "field", "message"),
     [
-        ({}, "food", "Give a food (with servings), or the mineral amounts of a supplement."),
+        ({}, "food", "Choose a food from the list, or enter the minerals of a supplement."),
         (
             {"label": "Nothing", "potassium_mg": 0},
             "food",
-            "Give a food (with servings), or the mineral amounts of a supplement.",
+            "Choose a food from the list, or enter the minerals of a supplement.",
         ),
         (
             {"food": "api-banana", "servings": 1, "potassium_mg": 100},
-            "potassium_mg",
-            "Not with a food: the amounts come from the food.",
+            "food",
+            "Choose a food or enter the minerals yourself, not both.",
         ),
         (
             {"servings": 2, "magnesium_mg": 100, "label": "x"},

@@ -31,21 +31,6 @@ def test_over_10_minutes_is_stored_over_the_red_flag_threshold():
 
 
 @pytest.mark.parametrize(
-    ("time", "context"),
-    [("22:29", "rest"), ("22:30", "asleep"), ("03:00", "asleep"), ("06:59", "asleep")]
-    + [("07:00", "rest"), ("15:00", "rest")],
-)
-def test_a_cramp_during_the_night_is_probably_in_bed(time, context):
-    local = dt.time.fromisoformat(time)
-    assert daily.likely_context(local, dt.time(22, 30), dt.time(7)) == context
-
-
-def test_a_night_worker_sleeping_by_day_is_in_bed_by_day():
-    assert daily.likely_context(dt.time(10), dt.time(8), dt.time(16)) == "asleep"
-    assert daily.likely_context(dt.time(20), dt.time(8), dt.time(16)) == "rest"
-
-
-@pytest.mark.parametrize(
     ("amount", "target", "expected"), [(0, 1600, 0), (800, 1600, 50), (3000, 1600, 100), (5, 0, 0)]
 )
 def test_progress_is_capped_at_full(amount, target, expected):

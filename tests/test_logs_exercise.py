@@ -21,7 +21,7 @@ def _frozen():
 def refreshed(monkeypatch):
     """The users whose reminder schedules were refreshed, in order."""
     calls = []
-    monkeypatch.setattr("cramps.views.logs.refresh_schedules", calls.append)
+    monkeypatch.setattr("cramps.reminders.schedule.refresh_schedules", calls.append)
     return calls
 
 

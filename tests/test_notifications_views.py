@@ -320,7 +320,7 @@ def _settings_data(**changes):
 
 def test_settings_save_each_kind_and_refresh_the_schedule(owner_client, owner):
     data = _settings_data(**{"bedtime-lead_minutes": "45", "pre_exercise-by_email": None})
-    with mock.patch("cramps.views.notifications.refresh_schedules") as refresh:
+    with mock.patch("cramps.reminders.schedule.refresh_schedules") as refresh:
         response = owner_client.post(SETTINGS, data)
     assert response.status_code == 302
     refresh.assert_called_once_with(owner)
@@ -333,15 +333,15 @@ def test_settings_save_each_kind_and_refresh_the_schedule(owner_client, owner):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("bedtime-lead_minutes", "4", "greater than or equal to 5"),
-        ("bedtime-lead_minutes", "181", "less than or equal to 180"),
-        ("bedtime-lead_minutes", "12abc", "Enter a whole number."),
+        ("bedtime-lead_minutes", "4", "Enter a number from 5 to 180 minutes."),
+        ("bedtime-lead_minutes", "181", "Enter a number from 5 to 180 minutes."),
+        ("bedtime-lead_minutes", "12abc", "Enter a whole number, e.g. 250."),
     ],
 )
 def test_settings_refuse_a_bad_lead_time_and_keep_what_was_typed(
     owner_client, owner, field, value, message
 ):
-    with mock.patch("cramps.views.notifications.refresh_schedules") as refresh:
+    with mock.patch("cramps.reminders.schedule.refresh_schedules") as refresh:
         response = owner_client.post(SETTINGS, _settings_data(**{field: value}))
     assert response.status_code == 200
     content = response.content.decode()
@@ -369,7 +369,7 @@ def test_settings_want_a_channel_for_a_reminder_that_is_on(owner_client, owner):
 
 def test_settings_change_only_the_users_own_schedules(owner_client, owner, outsider):
     theirs = ReminderSchedule.objects.create(user=outsider, kind="bedtime", lead_minutes=90)
-    with mock.patch("cramps.views.notifications.refresh_schedules"):
+    with mock.patch("cramps.reminders.schedule.refresh_schedules"):
         owner_client.post(SETTINGS, _settings_data(**{"bedtime-lead_minutes": "10"}))
     theirs.refresh_from_db()
     assert theirs.lead_minutes == 90

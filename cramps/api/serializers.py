@@ -1,12 +1,16 @@
 """The API's JSON shapes.
 
-ModelSerializer copies each model field's validators (not in the future, 1-5000 ml, severity
-1-10, notes up to 10,000 characters), so the API rejects what the forms reject. Rules that span
-fields (food or amounts, one technique once per episode) live in `validate()`.
+The rules are the models', so the API refuses what the web forms refuse, in the same words:
+ModelSerializer copies each model field's validators (not in the future, notes up to 10,000
+characters), `_LogSerializer` turns a field's `Between` limit into the serializer's range (and
+the schema's minimum and maximum) with the limit's own message, and runs the model's `clean()`
+(a session that starts later can't be done, one-line activities, a cramp's default context).
+What an intake entry is made of is `IntakeEntry.set_contents`, as in the web form.
 """
 
-from decimal import Decimal
+import copy
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from rest_framework import exceptions, serializers
@@ -25,20 +29,31 @@ from cramps.models import (
     StretchEntry,
     TechniqueTrial,
 )
-from cramps.validators import FUTURE_TOLERANCE
+from cramps.models.logs import DEFAULT_INTAKE_LABEL
+from cramps.reminders import schedule
+from cramps.validators import Between, rule_of
 
 from .fields import LibrarySlugField, LocalDateTimeField
 
 # Shortcut defaults: what a one-tap log fills in when the client leaves a field out. The
 # duration is the web form's default choice ("1-5 min").
 DEFAULT_CRAMP_SECONDS = daily.seconds_for_duration(daily.DEFAULT_DURATION)
-# Limits of direct amounts and servings, the same as the web form's.
-MAX_DIRECT_MG = {"potassium_mg": 10_000, "calcium_mg": 5_000, "magnesium_mg": 5_000}
-MAX_DIRECT_MG["sodium_mg"] = 10_000
-MIN_SERVINGS, MAX_SERVINGS = Decimal("0.1"), Decimal("100")
-DEFAULT_LABEL = "Supplement"
 
 _READ_ONLY = ["id", "created_at", "updated_at"]
+
+
+def _range_kwargs(rule: Between, kwargs: dict) -> dict:
+    """A model field's `Between` as the serializer field's range: the schema shows the limits,
+    and every way out of range (DRF's digit checks of a decimal included) gets its words."""
+    kwargs["validators"] = [v for v in kwargs.get("validators", []) if v is not rule]
+    kwargs.update(min_value=rule.low, max_value=rule.high)
+    words = dict.fromkeys(
+        ["min_value", "max_value", "max_digits", "max_whole_digits"], rule.message
+    )
+    if rule.places is not None:
+        words["max_decimal_places"] = rule.too_many_places
+    kwargs["error_messages"] = {"invalid": rule.invalid, **words}
+    return kwargs
 
 
 class _LogSerializer(serializers.ModelSerializer):
@@ -50,6 +65,34 @@ class _LogSerializer(serializers.ModelSerializer):
     @property
     def _user(self):
         return self.context["request"].user
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        rule = rule_of(model_field)
+        if rule is not None:
+            kwargs = _range_kwargs(rule, kwargs)
+        return field_class, kwargs
+
+    def validate(self, attrs):
+        """The model's own `clean()` on the entry as it would be saved: the rules across fields
+        that the web forms and the admin run too. What it normalises is what gets saved."""
+        model = self.Meta.model
+        entry = copy.copy(self.instance) if self.instance is not None else model(user=self._user)
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        for name, value in attrs.items():
+            if any(f.name == name for f in fields):
+                setattr(entry, name, value)
+        before = {f.attname: getattr(entry, f.attname) for f in fields}
+        try:
+            entry.clean()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(serializers.as_serializer_error(error)) from None
+        changed = {
+            f.name: getattr(entry, f.name)
+            for f in fields
+            if f.name != "user" and getattr(entry, f.attname) != before[f.attname]
+        }
+        return {**attrs, **changed}
 
 
 # --- Cramp episodes -------------------------------------------------------------------------
@@ -97,7 +140,13 @@ class CrampEpisodeSerializer(_LogSerializer):
                 "help_text": f"Defaults to {DEFAULT_CRAMP_SECONDS} on create.",
             },
             "muscle": {"help_text": "Defaults to calf on create."},
-            "context": {"required": False, "help_text": "Defaults to other on create."},
+            "context": {
+                "required": False,
+                "help_text": (
+                    "Left out or empty: asleep between the user's bedtime and wake time (a "
+                    "night cramp, counted by the bedtime reminder), else rest."
+                ),
+            },
         }
 
     def validate_techniques_tried(self, trials):
@@ -111,7 +160,7 @@ class CrampEpisodeSerializer(_LogSerializer):
         trials = validated_data.pop("trials", [])
         validated_data.setdefault("started_at", timezone.now())
         validated_data.setdefault("duration_seconds", DEFAULT_CRAMP_SECONDS)
-        validated_data.setdefault("context", CrampEpisode.Context.OTHER)
+        # No context: the model's default from the user's night (`CrampEpisode.save`).
         episode = CrampEpisode.objects.create(**validated_data)
         self._write_trials(episode, trials)
         return episode
@@ -149,8 +198,7 @@ class HydrationEntrySerializer(_LogSerializer):
         return super().create(validated_data)
 
 
-_MG_FIELDS = [f"{mineral}_mg" for mineral in FoodItem.MINERALS]
-_EITHER = "Give a food (with servings), or the mineral amounts of a supplement."
+_MG_FIELDS = list(IntakeEntry.MINERAL_FIELDS)
 
 
 class IntakeEntrySerializer(_LogSerializer):
@@ -169,64 +217,42 @@ class IntakeEntrySerializer(_LogSerializer):
         read_only_fields = _READ_ONLY
         extra_kwargs = {
             "at": {"required": False, "help_text": "Defaults to now on create."},
-            "servings": {
-                "min_value": MIN_SERVINGS,
-                "max_value": MAX_SERVINGS,
-                "help_text": "With a food only; defaults to 1.",
-            },
+            "servings": {"help_text": "With a food only; defaults to 1."},
             "label": {
-                "help_text": f'What was taken, with direct amounts; defaults to "{DEFAULT_LABEL}".'
+                "help_text": (
+                    f'What was taken, with direct amounts; defaults to "{DEFAULT_INTAKE_LABEL}".'
+                )
             },
             **{
-                name: {
-                    "max_value": MAX_DIRECT_MG[name],
-                    "help_text": "Direct amount (no food), or computed from the food.",
-                }
+                name: {"help_text": "Direct amount (no food), or computed from the food."}
                 for name in _MG_FIELDS
             },
         }
 
     def validate(self, attrs):
         entry = self.instance
-
-        def current(name, default=None):
-            return attrs[name] if name in attrs else getattr(entry, name, default)
-
-        amounts_sent = [name for name in _MG_FIELDS if name in attrs]
-        if current("food") is not None:
-            if amounts_sent:
-                message = "Not with a food: the amounts come from the food."
-                raise serializers.ValidationError(dict.fromkeys(amounts_sent, message))
-            # As in the web form: one serving unless told otherwise; a food needs no label.
-            return {**attrs, "servings": current("servings") or Decimal(1), "label": ""}
-
-        if attrs.get("servings") is not None:
-            raise serializers.ValidationError({"servings": "Servings go with a food."})
-        # Amounts computed from a food that is now removed do not count as the user's own.
-        keep = entry is not None and entry.food_id is None
+        food = attrs["food"] if "food" in attrs else getattr(entry, "food", None)
+        # With a food, only amounts sent now compete with it (the stored ones were computed).
+        # Without one, amounts not sent stay, unless they were computed from a food now removed.
+        keep = entry is not None and entry.food_id is None and food is None
         amounts = {
             name: attrs.get(name, getattr(entry, name) if keep else 0) for name in _MG_FIELDS
         }
-        if not any(amounts.values()):
-            raise serializers.ValidationError({"food": _EITHER})
-        label = current("label", "").strip() or DEFAULT_LABEL
-        return {**attrs, **amounts, "servings": None, "label": label}
+        servings = attrs.get("servings")
+        if food is not None and servings is None and entry is not None and entry.food_id:
+            servings = entry.servings
+        label = attrs.get("label", getattr(entry, "label", ""))
+        contents = IntakeEntry()
+        try:
+            contents.set_contents(food, servings, label, amounts)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(serializers.as_serializer_error(error)) from None
+        fields = ["food", "servings", "label", *_MG_FIELDS]
+        return super().validate({**attrs, **{n: getattr(contents, n) for n in fields}})
 
     def create(self, validated_data):
         validated_data.setdefault("at", timezone.now())
-        return self._save(IntakeEntry(**validated_data))
-
-    def update(self, instance, validated_data):
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        return self._save(instance)
-
-    @staticmethod
-    def _save(entry):
-        if entry.food_id:
-            entry.fill_from_food()
-        entry.save()
-        return entry
+        return super().create(validated_data)
 
 
 class StretchEntrySerializer(_LogSerializer):
@@ -268,21 +294,17 @@ class ExerciseSessionSerializer(_LogSerializer):
         ]
         read_only_fields = _READ_ONLY
 
-    # How far ahead a session may be planned is the model field's rule (`plannable`).
+    # How far ahead a session may be planned is the model field's rule (`plannable`); one-line
+    # activities and "done only once started" are `ExerciseSession.clean()`.
 
-    def validate_activity(self, value):
-        # One line: the activity becomes a reminder's email subject.
-        return " ".join(value.split())
+    def create(self, validated_data):
+        # Saved with its reminders moved, as from the web form and the admin.
+        return schedule.save_session(ExerciseSession(**validated_data))
 
-    def validate(self, attrs):
-        entry = self.instance
-        starts_at = attrs.get("starts_at", getattr(entry, "starts_at", None))
-        done = attrs.get("status", getattr(entry, "status", None)) == ExerciseSession.Status.DONE
-        if done and starts_at > timezone.now() + FUTURE_TOLERANCE:
-            raise serializers.ValidationError(
-                {"status": "A session that starts later can't be done yet."}
-            )
-        return attrs
+    def update(self, instance, validated_data):
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return schedule.save_session(instance)
 
 
 # --- Daily check-ins ---------------------------------------------------------------------------

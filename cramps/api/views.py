@@ -5,7 +5,6 @@ else's id is a 404. Lists are newest first, with their related rows fetched in a
 of queries.
 """
 
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -102,20 +101,10 @@ class ExerciseSessionViewSet(_UserLogViewSet):
     serializer_class = s.ExerciseSessionSerializer
     newest_first = ("-starts_at", "-id")
 
-    @transaction.atomic
-    def perform_create(self, serializer):
-        super().perform_create(serializer)
-        schedule.refresh_schedules(self.request.user)
+    # Writes go through `schedule.save_session` / `delete_session` (in the serializer for saves).
 
-    @transaction.atomic
-    def perform_update(self, serializer):
-        super().perform_update(serializer)
-        schedule.refresh_schedules(self.request.user)
-
-    @transaction.atomic
     def perform_destroy(self, instance):
-        super().perform_destroy(instance)
-        schedule.refresh_schedules(self.request.user)
+        schedule.delete_session(instance)
 
 
 @extend_schema_view(

@@ -8,10 +8,14 @@ from crispy_forms.layout import HTML, Column, Field, Fieldset, Layout, Row
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 
 from cramps.models import RoutineSlot, User
+from cramps.reminders import schedule
 from cramps.targets import default_targets
+
+from .rules import formfield_with_rules
 
 DRINKS_HELP = "Drink to thirst; this is a guide, not a quota. Don't force extra fluid."
 SEX_HELP = "Only used to choose default targets and show pregnancy notes."
@@ -108,6 +112,13 @@ class SignupForm(_CrispyMixin, auth_forms.UserCreationForm):
     def clean_timezone(self):
         return _clean_timezone_name(self.cleaned_data["timezone"])
 
+    @transaction.atomic
+    def save(self, commit=True):
+        assert commit, "a new account is saved at once: its reminders are planned with it"
+        user = super().save()
+        schedule.refresh_schedules(user)
+        return user
+
 
 def switched_targets(values: dict, old_sex: str, new_sex: str, reset: bool = False) -> dict:
     """Targets after a change of sex: values still at the old defaults follow the new defaults.
@@ -131,6 +142,7 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
 
     class Meta:
         model = User
+        formfield_callback = formfield_with_rules
         fields = (
             "timezone",
             "bedtime",
@@ -219,24 +231,11 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
     def clean_timezone(self):
         return _clean_timezone_name(self.cleaned_data["timezone"])
 
+    # Quiet hours both or neither, pregnancy only with a matching sex: `User.clean()`.
+
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("quiet_hours_start"), cleaned.get("quiet_hours_end")
-        if (start is None) != (end is None) and not self._has_error_in("quiet_hours"):
-            missing = "quiet_hours_end" if end is None else "quiet_hours_start"
-            self.add_error(
-                missing, "Set both the start and the end of quiet hours, or leave both empty."
-            )
-        elif start is not None and start == end:
-            self.add_error("quiet_hours_end", "Quiet hours can't start and end at the same time.")
-
         sex = cleaned.get("sex")
-        if cleaned.get("pregnant") and sex not in (None, User.Sex.FEMALE, User.Sex.UNSPECIFIED):
-            self.add_error(
-                "pregnant",
-                "Pregnancy can only be set when sex is Female or Prefer not to say.",
-            )
-
         if sex is not None:
             old_sex = self.instance.sex if self.instance.pk else ""
             reset = cleaned.get("reset_targets", False)
@@ -246,13 +245,18 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
                 cleaned.update(switched)
         return cleaned
 
-    def _has_error_in(self, prefix: str) -> bool:
-        return any(name.startswith(prefix) for name in self.errors)
+    @transaction.atomic
+    def save(self, commit=True):
+        assert commit, "the profile is saved at once: reminders follow it"
+        user = super().save()
+        schedule.refresh_schedules(user)
+        return user
 
 
 class RoutineSlotForm(forms.ModelForm):
     class Meta:
         model = RoutineSlot
+        formfield_callback = formfield_with_rules
         fields = ("weekday", "start_time", "duration_minutes", "activity")
         widgets = {"start_time": _time_widget()}
         labels = {"start_time": "Starts at", "duration_minutes": "Minutes"}
@@ -305,8 +309,10 @@ class BaseRoutineFormSet(BaseInlineFormSet):
                 )
             seen.add(key)
 
+    @transaction.atomic
     def save(self, commit=True):
-        """Delete, then move, then add: so swapping two slots' times never hits the constraint."""
+        """Delete, then move, then add: so swapping two slots' times never hits the constraint.
+        Reminders follow the routine in the same transaction."""
         assert commit, "the routine is always saved at once"
         self.saved_forms = []
         self.save_existing_objects(commit=False)
@@ -326,6 +332,8 @@ class BaseRoutineFormSet(BaseInlineFormSet):
                 obj.save()
         for obj in self.new_objects:
             obj.save()
+        if self.deleted_objects or self.changed_objects or self.new_objects:
+            schedule.refresh_schedules(self.instance)
         return [obj for obj, _ in self.changed_objects] + self.new_objects
 
 

@@ -5,7 +5,6 @@ the signed-in user's zone: a user in Auckland typing 03:10 means 03:10 in Auckla
 """
 
 import datetime as dt
-from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Field, Layout
@@ -28,8 +27,11 @@ from cramps.models import (
     StretchEntry,
     TechniqueTrial,
 )
-from cramps.models.logs import MAX_DRINK_ML, MAX_NOTES
-from cramps.validators import FUTURE_TOLERANCE, utc_from_wall_time
+from cramps.models.logs import MAX_NOTES
+from cramps.reminders import schedule
+from cramps.validators import Between, utc_from_wall_time
+
+from .rules import model_number, number_field
 
 BUTTONS = "cramps/logs/fields/buttons.html"
 
@@ -81,23 +83,6 @@ class LocalDateTimeField(forms.DateTimeField):
 
     def clean(self, value):
         return super().clean(value) or timezone.now()
-
-
-def _number(label, low, high, unit="", **kwargs):
-    """A whole-number field whose messages name the allowed range in the user's words."""
-    span = f"from {low:,} to {high:,}{unit}"
-    return forms.IntegerField(
-        label=label,
-        min_value=low,
-        max_value=high,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        error_messages={
-            "invalid": "Enter a whole number, e.g. 250.",
-            "min_value": f"Enter a number {span}.",
-            "max_value": f"Enter a number {span}.",
-        },
-        **kwargs,
-    )
 
 
 def _notes_field(label="Notes"):
@@ -156,7 +141,9 @@ class EpisodeForm(_LogForm):
         widget=forms.RadioSelect,
         required=False,
     )
-    duration_minutes = _number("Or exact minutes", 1, 24 * 60, " minutes", required=False)
+    duration_minutes = number_field(
+        Between(1, 24 * 60, " minutes"), label="Or exact minutes", required=False
+    )
     muscle = forms.ChoiceField(
         label="Muscle",
         choices=CrampEpisode.Muscle.choices,
@@ -233,11 +220,6 @@ class EpisodeForm(_LogForm):
     def clean_muscle(self):
         return self.cleaned_data["muscle"] or CrampEpisode.Muscle.CALF
 
-    def clean_context(self):
-        # Left out (a bare quick save): the default the page offered, "asleep" at night.
-        offered = self.get_initial_for_field(self.fields["context"], "context")
-        return self.cleaned_data["context"] or offered or CrampEpisode.Context.ASLEEP
-
     @staticmethod
     def trial_field(technique):
         return f"trial_{technique.pk}"
@@ -280,7 +262,7 @@ class EpisodeForm(_LogForm):
 
 
 class DrinkForm(_LogForm):
-    amount_ml = _number("Amount (ml)", 1, MAX_DRINK_ML, " ml")
+    amount_ml = model_number(HydrationEntry, "amount_ml", label="Amount (ml)")
     drink = forms.ChoiceField(
         label="What you drank",
         choices=HydrationEntry.Drink.choices,
@@ -316,33 +298,23 @@ class IntakeForm(_LogForm):
             "invalid_choice": "That food is not in the list. Choose one, or enter the minerals."
         },
     )
-    servings = forms.DecimalField(
+    servings = model_number(
+        IntakeEntry,
+        "servings",
         label="Servings",
-        min_value=Decimal("0.1"),
-        max_value=Decimal("100"),
-        max_digits=5,
-        decimal_places=2,
-        required=False,
         initial=1,
         help_text="Portions as listed, e.g. 1 or 0.5.",
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.25"}),
-        error_messages={
-            "invalid": "Enter a number of servings, e.g. 1 or 0.5.",
-            "min_value": "Enter a number of servings from 0.1 to 100.",
-            "max_value": "Enter a number of servings from 0.1 to 100.",
-            "max_digits": "Enter a number of servings from 0.1 to 100.",
-            "max_decimal_places": "Use at most two decimals, e.g. 0.25.",
-        },
+        widget=forms.NumberInput(attrs={"step": "0.25"}),
     )
     label = forms.CharField(
         label="Name (a supplement, a food not in the list)", max_length=100, required=False
     )
-    potassium_mg = _number("Potassium (mg)", 0, 10_000, " mg", required=False)
-    calcium_mg = _number("Calcium (mg)", 0, 5_000, " mg", required=False)
-    magnesium_mg = _number("Magnesium (mg)", 0, 5_000, " mg", required=False)
-    sodium_mg = _number("Sodium (mg)", 0, 10_000, " mg", required=False)
+    potassium_mg = model_number(IntakeEntry, "potassium_mg", label="Potassium (mg)", required=False)
+    calcium_mg = model_number(IntakeEntry, "calcium_mg", label="Calcium (mg)", required=False)
+    magnesium_mg = model_number(IntakeEntry, "magnesium_mg", label="Magnesium (mg)", required=False)
+    sodium_mg = model_number(IntakeEntry, "sodium_mg", label="Sodium (mg)", required=False)
 
-    MINERAL_FIELDS = tuple(f"{m}_mg" for m in FoodItem.MINERALS)
+    MINERAL_FIELDS = IntakeEntry.MINERAL_FIELDS
 
     class Meta:
         model = IntakeEntry
@@ -374,27 +346,18 @@ class IntakeForm(_LogForm):
         if self.errors:
             return data
         food = data.get("food")
-        direct = {name: data.get(name) or 0 for name in self.MINERAL_FIELDS}
-        if food and any(direct.values()):
-            self.add_error("food", "Choose a food or enter the minerals yourself, not both.")
-        elif food:
-            data["servings"] = data.get("servings") or Decimal(1)
-            data["label"] = ""
-        elif any(direct.values()):
-            data.update(direct, servings=None, label=data.get("label") or "Supplement")
-        else:
-            self.add_error(
-                "food", "Choose a food from the list, or enter the minerals of a supplement."
-            )
+        amounts = {name: data.get(name) or 0 for name in self.MINERAL_FIELDS}
+        # The servings box belongs to the food and always holds a number: without a food it
+        # was not the user's input.
+        servings = data.get("servings") if food else None
+        try:
+            self.instance.set_contents(food, servings, data.get("label", ""), amounts)
+        except ValidationError as error:
+            self.add_error(None, error)
+            return data
+        fields = ["food", "servings", "label", *self.MINERAL_FIELDS]
+        data.update({name: getattr(self.instance, name) for name in fields})
         return data
-
-    def save(self, commit=True):
-        entry = super().save(commit=False)
-        if entry.food_id:
-            entry.fill_from_food()
-        if commit:
-            entry.save()
-        return entry
 
 
 class StretchForm(_LogForm):
@@ -410,7 +373,9 @@ class StretchForm(_LogForm):
             "invalid_choice": "That stretch is not in the list: choose one of these.",
         },
     )
-    duration_minutes = _number("How long (minutes)", 1, 240, " minutes", initial=3)
+    duration_minutes = model_number(
+        StretchEntry, "duration_minutes", label="How long (minutes)", initial=3
+    )
     occasion = forms.ChoiceField(
         label="When",
         choices=StretchEntry.Occasion.choices,
@@ -435,7 +400,9 @@ class StretchForm(_LogForm):
 
 class ExerciseForm(_LogForm):
     starts_at = LocalDateTimeField(label="Starts", help_text="Leave empty for now.")
-    duration_minutes = _number("How long (minutes)", 1, 24 * 60, " minutes", initial=45)
+    duration_minutes = model_number(
+        ExerciseSession, "duration_minutes", label="How long (minutes)", initial=45
+    )
     activity = forms.CharField(
         label="Activity", max_length=60, widget=forms.TextInput(attrs={"placeholder": "Running"})
     )
@@ -481,17 +448,11 @@ class ExerciseForm(_LogForm):
             Field("status", template=BUTTONS),
         )
 
-    def clean_activity(self):
-        # One line: the activity becomes a reminder's email subject.
-        return " ".join(self.cleaned_data["activity"].split())
+    # One line, and "done" only once started: the model's `clean()`, shared with the API.
 
-    def clean(self):
-        data = super().clean()
-        starts_at, status = data.get("starts_at"), data.get("status")
-        late = starts_at and starts_at > timezone.now() + FUTURE_TOLERANCE
-        if late and status == ExerciseSession.Status.DONE:
-            self.add_error("status", "A session that starts later can't be done yet.")
-        return data
+    def save(self, commit=True):
+        assert commit, "a session is always saved at once: its reminders follow"
+        return schedule.save_session(super().save(commit=False))
 
 
 class CheckInForm(forms.Form):

@@ -3,18 +3,19 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 
 from cramps.models import ReminderSchedule
+from cramps.models.reminders import LEAD_MAX, LEAD_MIN
 from cramps.reminders.snooze import ACTIONS
 
-LEAD_MIN, LEAD_MAX = 5, 180
+from .rules import model_number
 
 
 class ReminderScheduleForm(forms.ModelForm):
     """One reminder kind's settings; the page shows one per kind, each with its own prefix."""
 
-    lead_minutes = forms.IntegerField(
+    lead_minutes = model_number(
+        ReminderSchedule,
+        "lead_minutes",
         label="Minutes before",
-        min_value=LEAD_MIN,
-        max_value=LEAD_MAX,
         help_text=f"How long before bedtime or the session, {LEAD_MIN} to {LEAD_MAX} minutes.",
     )
 
@@ -39,13 +40,7 @@ class ReminderScheduleForm(forms.ModelForm):
             )
         )
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("enabled") and not (cleaned.get("in_app") or cleaned.get("by_email")):
-            self.add_error(
-                "in_app", "Choose in the app, by email or both, or turn this reminder off."
-            )
-        return cleaned
+    # A reminder that is on needs a channel: `ReminderSchedule.clean()`.
 
 
 class SnoozeForm(forms.Form):

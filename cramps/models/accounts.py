@@ -2,11 +2,16 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cramps.targets import default_targets
+from cramps.validators import Between, one_line
+
+from .base import UserOwnedQuerySet
 
 _DEFAULTS = default_targets()
 
@@ -24,25 +29,57 @@ class User(AbstractUser):
     bedtime = models.TimeField(default=dt.time(22, 30))
     wake_time = models.TimeField(default=dt.time(7, 0))
     drinks_target_ml = models.PositiveIntegerField(
-        default=_DEFAULTS.drinks_ml, validators=[MinValueValidator(500), MaxValueValidator(5000)]
+        default=_DEFAULTS.drinks_ml, validators=[Between(500, 5000, " ml")]
     )
     potassium_target_mg = models.PositiveIntegerField(
-        default=_DEFAULTS.potassium_mg, validators=[MaxValueValidator(10000)]
+        default=_DEFAULTS.potassium_mg, validators=[Between(0, 10000, " mg")]
     )
     calcium_target_mg = models.PositiveIntegerField(
-        default=_DEFAULTS.calcium_mg, validators=[MaxValueValidator(2500)]
+        default=_DEFAULTS.calcium_mg, validators=[Between(0, 2500, " mg")]
     )
     magnesium_target_mg = models.PositiveIntegerField(
-        default=_DEFAULTS.magnesium_mg, validators=[MaxValueValidator(1000)]
+        default=_DEFAULTS.magnesium_mg, validators=[Between(0, 1000, " mg")]
     )
     sodium_target_mg = models.PositiveIntegerField(
-        default=_DEFAULTS.sodium_mg, validators=[MaxValueValidator(6000)]
+        default=_DEFAULTS.sodium_mg, validators=[Between(0, 6000, " mg")]
     )
     sex = models.CharField(max_length=6, choices=Sex.choices, blank=True, default="")
     pregnant = models.BooleanField(default=False)
-    # No reminders between these local times (both set, or neither).
+    # No reminders between these local times: both set (and different), or neither.
     quiet_hours_start = models.TimeField(null=True, blank=True)
     quiet_hours_end = models.TimeField(null=True, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quiet_hours_start__isnull=True, quiet_hours_end__isnull=True)
+                | Q(quiet_hours_start__isnull=False, quiet_hours_end__isnull=False)
+                & ~Q(quiet_hours_start=F("quiet_hours_end")),
+                name="quiet_hours_both_or_neither",
+                violation_error_message=_(
+                    "Set both the start and the end of quiet hours (not the same time), "
+                    "or leave both empty."
+                ),
+            )
+        ]
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        start, end = self.quiet_hours_start, self.quiet_hours_end
+        if (start is None) != (end is None):
+            missing = "quiet_hours_end" if end is None else "quiet_hours_start"
+            errors[missing] = _(
+                "Set both the start and the end of quiet hours, or leave both empty."
+            )
+        elif start is not None and start == end:
+            errors["quiet_hours_end"] = _("Quiet hours can't start and end at the same time.")
+        if self.pregnant and self.sex not in (self.Sex.FEMALE, self.Sex.UNSPECIFIED):
+            errors["pregnant"] = _(
+                "Pregnancy can only be set when sex is Female or Prefer not to say."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -53,6 +90,14 @@ class User(AbstractUser):
 
     def local_today(self) -> dt.date:
         return self.local_now().date()
+
+    def in_bed_at(self, at: dt.datetime) -> bool:
+        """Whether `at` falls between the user's bedtime and wake time on their clock."""
+        local = at.astimezone(self.tz).time()
+        if self.bedtime <= self.wake_time:
+            return self.bedtime <= local < self.wake_time
+        # The night spans midnight, the usual case.
+        return local >= self.bedtime or local < self.wake_time
 
     def day_bounds(self, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
         """The UTC instants where the user's local day starts and the next one starts."""
@@ -67,11 +112,6 @@ class User(AbstractUser):
             "magnesium": self.magnesium_target_mg,
             "sodium": self.sodium_target_mg,
         }
-
-
-class RoutineSlotQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(user=user)
 
 
 class RoutineSlot(models.Model):
@@ -90,11 +130,11 @@ class RoutineSlot(models.Model):
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
     start_time = models.TimeField()
     duration_minutes = models.PositiveSmallIntegerField(
-        default=45, validators=[MinValueValidator(5), MaxValueValidator(600)]
+        default=45, validators=[Between(5, 600, _(" minutes"))]
     )
     activity = models.CharField(max_length=60, blank=True)
 
-    objects = RoutineSlotQuerySet.as_manager()
+    objects = UserOwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["weekday", "start_time"]
@@ -107,3 +147,7 @@ class RoutineSlot(models.Model):
 
     def __str__(self):
         return f"{self.get_weekday_display()} {self.start_time:%H:%M} ({self.duration_minutes} min)"
+
+    def clean(self):
+        # One line, as a session's: the activity becomes a reminder email's subject.
+        self.activity = one_line(self.activity)

@@ -1,25 +1,44 @@
 """What a user logs: cramp episodes, drinks, minerals, stretches, exercise and daily check-ins.
 
 Every log model has `objects.for_user(user)`: views and the API reach rows only through it.
+
+The rules of an entry live here, once: limits as `Between` validators on the fields (the forms,
+the API and the admin read them from the field), rules across fields in `clean()` (run by the
+forms, the admin and the API's serializers), defaults every writer gets in `save()`, and the
+constraints that the database itself keeps.
 """
 
+import datetime as dt
+from decimal import Decimal
+
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from cramps.validators import not_in_future, plannable
+from cramps.validators import (
+    FUTURE_TOLERANCE,
+    Between,
+    not_before_1900,
+    not_in_future,
+    one_line,
+    plannable,
+)
 
+from .base import UserOwnedQuerySet
 from .library import FoodItem, ReliefTechnique
 
 MAX_NOTES = 10_000
 MAX_DRINK_ML = 5_000
+MIN_SERVINGS, MAX_SERVINGS = Decimal("0.1"), Decimal("100")
+# Direct amounts of one entry (a supplement, a food not in the list), in mg.
+MAX_DIRECT_MG = {"potassium": 10_000, "calcium": 5_000, "magnesium": 5_000, "sodium": 10_000}
+DEFAULT_INTAKE_LABEL = "Supplement"
 
 
-class UserScopedQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(user=user)
-
+class EntryQuerySet(UserOwnedQuerySet):
     def between(self, start, end):
         """Entries whose time falls in [start, end): a user's local day from `User.day_bounds`."""
         return self.filter(
@@ -34,10 +53,18 @@ class _Entry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = UserScopedQuerySet.as_manager()
+    objects = EntryQuerySet.as_manager()
 
     class Meta:
         abstract = True
+
+
+class EpisodeContext(models.TextChoices):
+    ASLEEP = "asleep", "Asleep or in bed"
+    REST = "rest", "At rest"
+    DURING_EXERCISE = "during_exercise", "During exercise"
+    AFTER_EXERCISE = "after_exercise", "After exercise"
+    OTHER = "other", "Other"
 
 
 class CrampEpisode(_Entry):
@@ -56,33 +83,34 @@ class CrampEpisode(_Entry):
         HAMSTRING = "hamstring", "Hamstring"
         OTHER = "other", "Other"
 
-    class Context(models.TextChoices):
-        ASLEEP = "asleep", "Asleep or in bed"
-        REST = "rest", "At rest"
-        DURING_EXERCISE = "during_exercise", "During exercise"
-        AFTER_EXERCISE = "after_exercise", "After exercise"
-        OTHER = "other", "Other"
+    Context = EpisodeContext
 
     # Over this, a cramp is a red flag (NHS inform): the entry is kept and the warning shown.
     LONG_CRAMP_SECONDS = 600
 
     started_at = models.DateTimeField(validators=[not_in_future])
     duration_seconds = models.PositiveIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(24 * 3600)]
+        validators=[Between(1, 24 * 3600, _(" seconds"))]
     )
     side = models.CharField(max_length=5, choices=Side.choices)
     muscle = models.CharField(max_length=12, choices=Muscle.choices, default=Muscle.CALF)
     severity = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(10)]
+        validators=[Between(1, 10, message=_("Choose how bad it was, from 1 to 10."))]
     )
-    context = models.CharField(max_length=16, choices=Context.choices)
+    # Left empty by a writer (a one-tap log, the API): `save()` fills in `default_context`.
+    context = models.CharField(
+        max_length=16,
+        choices=Context.choices,
+        blank=True,
+        help_text="Left empty: asleep between the user's bedtime and wake time, else at rest.",
+    )
     notes = models.TextField(blank=True, max_length=MAX_NOTES)
     techniques = models.ManyToManyField(
         ReliefTechnique, through="TechniqueTrial", related_name="episodes", blank=True
     )
 
     class Meta:
-        ordering = ["-started_at"]
+        ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["user", "-started_at"], name="episode_user_started")]
         constraints = [
             models.CheckConstraint(
@@ -91,19 +119,38 @@ class CrampEpisode(_Entry):
             models.CheckConstraint(
                 condition=Q(duration_seconds__gte=1), name="episode_duration_pos"
             ),
+            # `save()` fills it in: an empty context would escape the bedtime reminder's count.
+            models.CheckConstraint(
+                condition=Q(context__in=EpisodeContext.values), name="episode_context_known"
+            ),
         ]
 
     def __str__(self):
         muscle = self.get_muscle_display().lower()
         return f"{self.get_side_display()} {muscle} cramp, {self.started_at:%Y-%m-%d %H:%M}"
 
+    def save(self, *args, **kwargs):
+        # Also here, for writers that skip validation (an import, the shell).
+        self.fill_defaults()
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def default_context(cls, user, at: dt.datetime) -> str:
+        """Between bedtime and waking a cramp most likely woke the user: "asleep", else "at
+        rest". The one default of every writer (web form, API, admin), so the bedtime
+        reminder's count of night cramps sees them all."""
+        return cls.Context.ASLEEP if user.in_bed_at(at) else cls.Context.REST
+
+    def fill_defaults(self) -> None:
+        if not self.context and self.user_id is not None:
+            self.context = self.default_context(self.user, self.started_at or timezone.now())
+
+    def clean(self):
+        self.fill_defaults()
+
     @property
     def is_long(self):
         return self.duration_seconds > self.LONG_CRAMP_SECONDS
-
-    @property
-    def at_night(self):
-        return self.context == self.Context.ASLEEP
 
 
 class TechniqueTrial(models.Model):
@@ -135,13 +182,11 @@ class HydrationEntry(_Entry):
         OTHER = "other", "Other"
 
     at = models.DateTimeField(validators=[not_in_future])
-    amount_ml = models.PositiveIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(MAX_DRINK_ML)]
-    )
+    amount_ml = models.PositiveIntegerField(validators=[Between(1, MAX_DRINK_ML, " ml")])
     drink = models.CharField(max_length=12, choices=Drink.choices, default=Drink.WATER)
 
     class Meta:
-        ordering = ["-at"]
+        ordering = ["-at", "-id"]
         verbose_name_plural = "hydration entries"
         indexes = [models.Index(fields=["user", "-at"], name="hydration_user_at")]
         constraints = [
@@ -163,28 +208,94 @@ class IntakeEntry(_Entry):
     """
 
     at = models.DateTimeField(validators=[not_in_future])
+    MINERAL_FIELDS = tuple(f"{mineral}_mg" for mineral in FoodItem.MINERALS)
+
     food = models.ForeignKey(FoodItem, on_delete=models.PROTECT, null=True, blank=True)
-    servings = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    servings = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[
+            Between(
+                MIN_SERVINGS,
+                MAX_SERVINGS,
+                message=_("Enter between 0.1 and 100 servings."),
+                invalid=_("Enter a number of servings, e.g. 1 or 0.5."),
+                places=2,
+            )
+        ],
+    )
     label = models.CharField(max_length=100, blank=True)
-    potassium_mg = models.PositiveIntegerField(default=0)
-    calcium_mg = models.PositiveIntegerField(default=0)
-    magnesium_mg = models.PositiveIntegerField(default=0)
-    sodium_mg = models.PositiveIntegerField(default=0)
+    potassium_mg = models.PositiveIntegerField(
+        default=0, validators=[Between(0, MAX_DIRECT_MG["potassium"], " mg")]
+    )
+    calcium_mg = models.PositiveIntegerField(
+        default=0, validators=[Between(0, MAX_DIRECT_MG["calcium"], " mg")]
+    )
+    magnesium_mg = models.PositiveIntegerField(
+        default=0, validators=[Between(0, MAX_DIRECT_MG["magnesium"], " mg")]
+    )
+    sodium_mg = models.PositiveIntegerField(
+        default=0, validators=[Between(0, MAX_DIRECT_MG["sodium"], " mg")]
+    )
+
+    NOT_BOTH = _("Choose a food or enter the minerals yourself, not both.")
+    NEITHER = _("Choose a food from the list, or enter the minerals of a supplement.")
+    SERVINGS_WITHOUT_FOOD = _("Servings go with a food.")
 
     class Meta:
-        ordering = ["-at"]
+        ordering = ["-at", "-id"]
         verbose_name_plural = "intake entries"
         indexes = [models.Index(fields=["user", "-at"], name="intake_user_at")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(food__isnull=True) | Q(servings__gt=0), name="intake_food_has_servings"
-            )
+                condition=Q(food__isnull=True) | Q(servings__gt=0),
+                name="intake_food_has_servings",
+                violation_error_message=_("Enter the servings of the food."),
+            ),
+            # Food or minerals: without a food, no servings and at least one amount.
+            models.CheckConstraint(
+                condition=Q(food__isnull=False)
+                | Q(servings__isnull=True)
+                & (
+                    Q(potassium_mg__gt=0)
+                    | Q(calcium_mg__gt=0)
+                    | Q(magnesium_mg__gt=0)
+                    | Q(sodium_mg__gt=0)
+                ),
+                name="intake_food_or_minerals",
+                violation_error_message=_(
+                    "Choose a food from the list, or enter the minerals of a supplement."
+                ),
+            ),
         ]
 
     def __str__(self):
         if self.food_id:
             return f"{self.servings:g} x {self.food.name}"
         return self.label or "Supplement"
+
+    def set_contents(self, food, servings, label: str, amounts: dict[str, int]) -> None:
+        """What the entry is made of: a catalogue food times servings (one unless given), or
+        the mg `amounts` typed in (a supplement). Not both, not neither; servings only with a
+        food. The one rule behind the web form and the API; a `ValidationError` names the field.
+        """
+        given = {name: mg for name, mg in amounts.items() if mg}
+        if food is not None:
+            if given:
+                raise ValidationError({"food": self.NOT_BOTH}, code="food_and_minerals")
+            self.food, self.servings, self.label = food, servings or Decimal(1), ""
+            self.fill_from_food()
+            return
+        if servings is not None:
+            raise ValidationError({"servings": self.SERVINGS_WITHOUT_FOOD}, code="no_food")
+        if not given:
+            raise ValidationError({"food": self.NEITHER}, code="no_contents")
+        self.food, self.servings = None, None
+        self.label = label.strip() or DEFAULT_INTAKE_LABEL
+        for name in self.MINERAL_FIELDS:
+            setattr(self, name, given.get(name, 0))
 
     def fill_from_food(self):
         """Compute the stored mg figures from the food and servings."""
@@ -203,13 +314,11 @@ class StretchEntry(_Entry):
 
     at = models.DateTimeField(validators=[not_in_future])
     technique = models.ForeignKey(ReliefTechnique, on_delete=models.PROTECT)
-    duration_minutes = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(240)]
-    )
+    duration_minutes = models.PositiveSmallIntegerField(validators=[Between(1, 240, _(" minutes"))])
     occasion = models.CharField(max_length=16, choices=Occasion.choices)
 
     class Meta:
-        ordering = ["-at"]
+        ordering = ["-at", "-id"]
         verbose_name_plural = "stretch entries"
         indexes = [models.Index(fields=["user", "-at"], name="stretch_user_at")]
 
@@ -232,8 +341,9 @@ class ExerciseSession(_Entry):
 
     starts_at = models.DateTimeField(validators=[plannable])
     duration_minutes = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
+        validators=[Between(1, 24 * 60, _(" minutes"))]
     )
+    # One line (`clean()`): the activity becomes a reminder email's subject.
     activity = models.CharField(max_length=60)
     intensity = models.CharField(
         max_length=8, choices=Intensity.choices, default=Intensity.MODERATE
@@ -244,12 +354,20 @@ class ExerciseSession(_Entry):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
 
     class Meta:
-        ordering = ["-starts_at"]
+        ordering = ["-starts_at", "-id"]
         indexes = [models.Index(fields=["user", "-starts_at"], name="exercise_user_starts")]
 
     def __str__(self):
         status = self.get_status_display().lower()
         return f"{self.activity}, {self.starts_at:%Y-%m-%d %H:%M} ({status})"
+
+    def clean(self):
+        self.activity = one_line(self.activity)
+        late = self.starts_at and self.starts_at > timezone.now() + FUTURE_TOLERANCE
+        if late and self.status == self.Status.DONE:
+            raise ValidationError(
+                {"status": _("A session that starts later can't be done yet.")}, code="done_early"
+            )
 
 
 class CheckIn(models.Model):
@@ -265,7 +383,7 @@ class CheckIn(models.Model):
     )
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    date = models.DateField()
+    date = models.DateField(validators=[not_before_1900])
     # None means "not answered" or "did not apply today" (no exercise, no cold).
     warmed_up = models.BooleanField(null=True, blank=True)
     stretched_before_bed = models.BooleanField(null=True, blank=True)
@@ -276,10 +394,10 @@ class CheckIn(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = UserScopedQuerySet.as_manager()
+    objects = UserOwnedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-date"]
+        ordering = ["-date", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["user", "date"], name="checkin_once_per_local_date")
         ]

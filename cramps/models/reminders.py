@@ -6,18 +6,21 @@ twice), advances `next_due_at`, and queues the send tasks after commit.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cramps.validators import Between
+
+from .base import UserOwnedQuerySet
+
+LEAD_MIN, LEAD_MAX = 5, 180
 
 
 class ReminderKind(models.TextChoices):
     BEDTIME = "bedtime", "Bedtime stretch"
     PRE_EXERCISE = "pre_exercise", "Before exercise"
-
-
-class UserScopedQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(user=user)
 
 
 class ReminderSchedule(models.Model):
@@ -26,16 +29,17 @@ class ReminderSchedule(models.Model):
     )
     kind = models.CharField(max_length=12, choices=ReminderKind.choices)
     enabled = models.BooleanField(default=True)
-    lead_minutes = models.PositiveSmallIntegerField(default=30)
+    lead_minutes = models.PositiveSmallIntegerField(
+        default=30, validators=[Between(LEAD_MIN, LEAD_MAX, _(" minutes"))]
+    )
     by_email = models.BooleanField(default=True)
     in_app = models.BooleanField(default=True)
     # The next occurrence's send time, in UTC; null when nothing is scheduled.
     next_due_at = models.DateTimeField(null=True, blank=True)
     # What the next due time belongs to: the local date (bedtime) or the session (pre-exercise).
     next_occurrence = models.CharField(max_length=80, blank=True)
-    snoozed_until = models.DateTimeField(null=True, blank=True)
 
-    objects = UserScopedQuerySet.as_manager()
+    objects = UserOwnedQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -52,6 +56,13 @@ class ReminderSchedule(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} reminder for {self.user}"
+
+    def clean(self):
+        if self.enabled and not (self.in_app or self.by_email):
+            raise ValidationError(
+                {"in_app": _("Choose in the app, by email or both, or turn this reminder off.")},
+                code="no_channel",
+            )
 
 
 class ReminderDelivery(models.Model):
@@ -84,10 +95,10 @@ class ReminderDelivery(models.Model):
     # to a worker that died mid-send: the dispatcher fails it visibly, and never sends it again.
     claimed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = UserScopedQuerySet.as_manager()
+    objects = UserOwnedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-due_at"]
+        ordering = ["-due_at", "-id"]
         verbose_name_plural = "reminder deliveries"
         indexes = [
             # The dispatcher's sweep: pending deliveries that are due (new, snoozed, or whose send
@@ -111,10 +122,7 @@ class ReminderDelivery(models.Model):
         return f"{self.get_kind_display()} {self.occurrence}: {self.status}"
 
 
-class NotificationQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(user=user)
-
+class NotificationQuerySet(UserOwnedQuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)
 
@@ -134,7 +142,7 @@ class Notification(models.Model):
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
         indexes = [
             # The bell's unread count on every page.
             models.Index(

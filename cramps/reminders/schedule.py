@@ -1,9 +1,18 @@
 """Keeping each user's stored next-due times true.
 
-Contract (called by the profile, routine and exercise-session views and the API after they save):
 `refresh_schedules(user)` recomputes `next_due_at` / `next_occurrence` of the user's reminder
 schedules (creating them with defaults when missing) from the current settings and log, at once.
 It touches only the database: it never talks to the broker.
+
+Reminders follow every write, whoever makes it. Each kind of write that moves them has one save
+path, and that path calls `refresh_schedules` in the same transaction as the write:
+- the profile (time zone, bedtime, quiet hours): `ProfileForm.save` / `SignupForm.save`;
+- the weekly routine: `BaseRoutineFormSet.save`;
+- the admin's user page (profile and routine inline): `UserAdmin.save_related`;
+- an exercise session, from the web, the API or the admin: `save_session` / `delete_session`;
+- reminder settings: `save_settings`, from the settings page and the admin.
+Not signals, on purpose: they would fire during `loaddata` and hide the control flow. Any later
+import writes through these paths, or calls `refresh_schedules` once per user at its end.
 
 `plan_next` is shared with the dispatcher, which advances a whole batch of schedules at a time:
 a few queries per batch, whatever its size. An occurrence that already has a delivery row is never
@@ -55,6 +64,28 @@ DUE_FIELDS = (
     "next_due_at",
     "next_occurrence",
 )
+
+
+@transaction.atomic
+def save_session(session: ExerciseSession) -> ExerciseSession:
+    """Save an exercise session (new or changed) and move its user's reminders with it."""
+    session.save()
+    refresh_schedules(session.user)
+    return session
+
+
+@transaction.atomic
+def delete_session(session: ExerciseSession) -> None:
+    session.delete()
+    refresh_schedules(session.user)
+
+
+@transaction.atomic
+def save_settings(schedules: list[ReminderSchedule], user) -> None:
+    """Save a user's reminder settings (one row per kind) and plan them at once."""
+    for reminder in schedules:
+        reminder.save()
+    refresh_schedules(user)
 
 
 def refresh_schedules(user) -> None:

@@ -7,7 +7,6 @@ from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from cramps.forms.accounts import ProfileForm, RoutineFormSet, SignupForm, timezone_choices
-from cramps.reminders import schedule
 
 
 def _token_of(user) -> Token | None:
@@ -20,9 +19,8 @@ def signup(request):
         return redirect("cramps:profile")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        user = form.save()  # its reminders are planned with it
         login(request, user)
-        schedule.refresh_schedules(user)
         messages.success(
             request,
             "Welcome to Crampless! Check your time zone, bedtime and exercise routine below, "
@@ -41,6 +39,7 @@ def profile(request):
     formset = RoutineFormSet(request.POST or None, instance=request.user, prefix="routine")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
+            # Each save moves the reminders with it, in this one transaction.
             with transaction.atomic():
                 form.save()
                 formset.save()
@@ -52,7 +51,6 @@ def profile(request):
                 "reload the page to see your current routine."
             )
         else:
-            schedule.refresh_schedules(request.user)
             messages.success(request, "Profile saved. Reminders follow the new settings.")
             if form.targets_switched:
                 messages.info(request, "Your daily targets now use the defaults for your sex.")

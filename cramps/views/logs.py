@@ -34,7 +34,7 @@ from cramps.models import (
     IntakeEntry,
     StretchEntry,
 )
-from cramps.reminders.schedule import refresh_schedules
+from cramps.reminders.schedule import delete_session
 
 PAGE_SIZE = 25
 # A cached page is checked against its fingerprint on every request; the timeout only bounds
@@ -58,7 +58,7 @@ class Kind:
     intro: str = ""
     related: tuple = ()
     prefetch: Callable | None = None  # builds a fresh Prefetch for each list
-    # Exercise sessions drive reminders: their schedules are refreshed after every change.
+    # Exercise sessions drive reminders: saved and deleted through `cramps.reminders.schedule`.
     refreshes_reminders: bool = False
 
     def rows(self, user):
@@ -168,8 +168,6 @@ def _initial_time(request):
 
 
 def _saved(request, kind, entry, verb):
-    if kind.refreshes_reminders:
-        refresh_schedules(request.user)
     messages.success(request, f"{kind.noun.capitalize()} {verb}: {kind.describe(entry)}.")
     if isinstance(entry, CrampEpisode) and entry.is_long:
         # Saved all the same; the warning is what matters now.
@@ -220,9 +218,10 @@ def _delete(request, kind, pk):
     entry = get_object_or_404(kind.model.objects.for_user(request.user), pk=pk)
     if request.method == "POST":
         label = kind.describe(entry)
-        entry.delete()
         if kind.refreshes_reminders:
-            refresh_schedules(request.user)
+            delete_session(entry)  # the session's reminders go with it
+        else:
+            entry.delete()
         messages.success(request, f"Deleted: {label}.")
         return redirect(_next_url(request))
     context = {
@@ -237,9 +236,8 @@ def _delete(request, kind, pk):
 @login_required
 def episode_add(request):
     """`?tried=<slug>&tried=<slug>` (from the relief guide) marks those techniques as tried."""
-    user = request.user
-    # Defaults for a cramp that just happened: now, and "asleep" during the user's night.
-    context = daily.likely_context(user.local_now().time(), user.bedtime, user.wake_time)
+    # Offered for a cramp that just happened: "asleep" during the user's night.
+    context = CrampEpisode.default_context(request.user, timezone.now())
     tried = request.GET.getlist("tried")
     return _add(request, CRAMPS, initial={"context": context}, tried=tried)
 

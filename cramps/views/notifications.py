@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,8 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cramps.forms.reminders import ReminderScheduleForm, SnoozeForm
 from cramps.models import Notification, ReminderDelivery, ReminderSchedule, User
 from cramps.models.reminders import ReminderKind
-from cramps.reminders import dispatch, links, snooze
-from cramps.reminders.schedule import refresh_schedules
+from cramps.reminders import dispatch, links, schedule, snooze
 
 PAGE_SIZE = 20
 # Snooze buttons show on notifications this recent; an older reminder has nothing left to snooze.
@@ -122,10 +120,7 @@ def reminder_settings(request):
         ReminderScheduleForm(request.POST or None, instance=s, prefix=s.kind) for s in schedules
     ]
     if request.method == "POST" and all([form.is_valid() for form in forms]):
-        with transaction.atomic():
-            for form in forms:
-                form.save()
-        refresh_schedules(request.user)
+        schedule.save_settings([form.save(commit=False) for form in forms], request.user)
         messages.success(request, "Reminder settings saved.")
         return redirect("cramps:reminder_settings")
     return render(request, "cramps/reminders/settings.html", {"forms": forms})
