@@ -8,6 +8,7 @@ import time_machine
 from django.core.mail import EmailMultiAlternatives
 
 from cramps.models import Notification, ReminderDelivery, ReminderSchedule
+from cramps.reminders import links as reminder_links
 from cramps.reminders.channels import TransientDeliveryError, deliver
 from cramps.reminders.compose import Composed
 
@@ -163,28 +164,29 @@ def test_it_skips_email_for_a_user_without_an_address(owner, delivery, mailoutbo
 
 
 def test_its_emails_are_exactly_what_the_templates_render(owner, mailoutbox, settings):
-    """A batch fills its emails in from each template rendered once: the same text as rendering
-    the templates for every email, escaping included."""
-    from django.template.loader import render_to_string
-
+    """Each email is the engine's rendering of the templates for that email, escaping included."""
     from cramps.reminders.channels import deliver_many
     from cramps.reminders.compose import _render
 
     settings.SITE_URL = "https://crampless.example"
     composed = _render("Tom's <b>run</b> & stretch", ['Step "one" <i>', ("a & b", "c < d")])
-    deliveries = [
-        ReminderDelivery.objects.create(
-            user=owner, kind="bedtime", occurrence=f"2026-03-1{n}", due_at=EVENING
-        )
-        for n in range(3)
-    ]
+    deliveries = _bedtime_deliveries(owner, 3)
     with time_machine.travel(EVENING, tick=False):
         assert deliver_many([(d, composed) for d in deliveries]) == {}
-    assert len(mailoutbox) == 3
-    for email in mailoutbox:
+        _assert_rendered(owner, deliveries, composed, mailoutbox)
+    # Each email has its own signed links.
+    assert len({email.body for email in mailoutbox}) == 3
+
+
+def _assert_rendered(owner, deliveries, composed, mailoutbox):
+    from django.template.loader import render_to_string
+
+    assert len(mailoutbox) == len(deliveries)
+    for email, delivery in zip(mailoutbox, deliveries, strict=True):
         links = list(_snooze_links(email.body))
         context = {
             "composed": composed,
+            "user": owner,
             "kind_label": "Bedtime stretch",
             "snooze_links": links,
             "unsubscribe_url": email.extra_headers["List-Unsubscribe"][1:-1],
@@ -196,12 +198,98 @@ def test_its_emails_are_exactly_what_the_templates_render(owner, mailoutbox, set
             "Remind me in 1 hour",
             "Skip tonight",
         ]
+        assert [url for _, url in links] == [
+            reminder_links.snooze_url(delivery, action) for action in ("15m", "1h", "skip")
+        ]
+        assert context["unsubscribe_url"] == reminder_links.unsubscribe_url(owner, "bedtime")
+        assert email.subject == composed.subject
         assert email.body == render_to_string("emails/reminder.txt", context)
         ((html, _mimetype),) = email.alternatives
         assert html == render_to_string("emails/reminder.html", context)
         assert "Tom&#x27;s &lt;b&gt;run&lt;/b&gt; &amp; stretch" in html
-    # Each email has its own signed links.
-    assert len({email.body for email in mailoutbox}) == 3
+
+
+def _bedtime_deliveries(user, count):
+    return [
+        ReminderDelivery.objects.create(
+            user=user, kind="bedtime", occurrence=f"2026-03-{n + 10:02d}", due_at=EVENING
+        )
+        for n in range(count)
+    ]
+
+
+@pytest.fixture
+def own_templates(tmp_path, settings, monkeypatch):
+    """Email templates of the test's own, in a folder searched first."""
+    from cramps.reminders import channels
+
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    monkeypatch.setattr(
+        channels, "TEMPLATES", {p: f"test_{p}.txt" for p in ("subject", "text", "html")}
+    )
+
+    def write(subject, text, html):
+        for part, source in (("subject", subject), ("text", text), ("html", html)):
+            (tmp_path / f"test_{part}.txt").write_text(source)
+
+    return write
+
+
+def test_a_template_that_reads_the_words_renders_the_same_for_every_email(
+    owner, mailoutbox, own_templates
+):
+    from cramps.reminders.channels import deliver_many
+
+    own_templates(
+        subject="{{ composed.subject }}",
+        text="{% if 'calves' in composed.text %}Calves tonight{% else %}Other{% endif %}",
+        html="<p>{% if 'calves' in composed.text %}Calves{% endif %}</p>",
+    )
+    deliveries = _bedtime_deliveries(owner, 3)
+    with time_machine.travel(EVENING, tick=False):
+        assert deliver_many([(d, COMPOSED) for d in deliveries]) == {}
+    assert [email.body for email in mailoutbox] == ["Calves tonight"] * 3
+    assert [email.alternatives[0][0] for email in mailoutbox] == ["<p>Calves</p>"] * 3
+
+
+def test_a_per_user_variable_reaches_only_its_user(owner, outsider, mailoutbox, own_templates):
+    from cramps.reminders.channels import deliver_many
+
+    own_templates(
+        subject="Hello {{ user.username }}",
+        text="For {{ user.email }}",
+        html="<p>For {{ user.username }}</p>",
+    )
+    deliveries = [*_bedtime_deliveries(owner, 1), *_bedtime_deliveries(outsider, 1)]
+    with time_machine.travel(EVENING, tick=False):
+        assert deliver_many([(d, COMPOSED) for d in deliveries]) == {}
+    by_recipient = {email.to[0]: email for email in mailoutbox}
+    assert by_recipient[owner.email].subject == "Hello alice"
+    assert by_recipient[owner.email].body == f"For {owner.email}"
+    assert by_recipient[owner.email].alternatives[0][0] == "<p>For alice</p>"
+    assert by_recipient[outsider.email].subject == "Hello mallory"
+    assert by_recipient[outsider.email].body == f"For {outsider.email}"
+    assert "alice" not in by_recipient[outsider.email].message().as_string()
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_a_batch_reads_the_same_queries_for_1_or_50_emails(
+    owner, mailoutbox, count, django_assert_num_queries
+):
+    from cramps.reminders.channels import deliver_many
+
+    deliveries = list(
+        ReminderDelivery.objects.select_related("user").filter(
+            pk__in=[d.pk for d in _bedtime_deliveries(owner, count)]
+        )
+    )
+    with time_machine.travel(EVENING, tick=False), django_assert_num_queries(4):
+        # 1 the users' channel choices
+        # 2 which of the deliveries were emailed already (a retry may hold stale copies)
+        # 3 the email stamp of those that went out
+        # 4 the in-app notices
+        assert deliver_many([(d, COMPOSED) for d in deliveries]) == {}
+    assert len(mailoutbox) == count
 
 
 def _snooze_links(body):

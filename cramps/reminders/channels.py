@@ -12,30 +12,36 @@ A reminder goes out whole or not at all: its in-app notice is written only when 
 (or it has none), so a reminder whose email failed is retried or failed as one piece, and its
 retry never leaves a second notice. One email's failure never stops or undoes the others.
 
+Every email is rendered by Django's template engine from its own context (`email_context`):
+subject, plain text and HTML. A batch stays cheap because its data is read in a fixed number of
+queries, not because rendering is shared between emails.
+
 Errors worth retrying (the mail server unreachable, hung up, timed out, or answered with a 4xx
 "try later") come back as `TransientDeliveryError`; anything else comes back as it was raised and
 is final. `deliver` raises them.
 """
 
 import contextlib
-import logging
-import re
 import smtplib
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import SafeData, mark_safe
 
 from cramps.models import Notification, ReminderDelivery, ReminderSchedule
 
 from . import links
-from .compose import Composed
+from .compose import one_line
 from .snooze import ACTIONS, action_label
+
+# The three parts of a reminder email, each rendered for every email.
+TEMPLATES = {
+    "subject": "emails/reminder_subject.txt",
+    "text": "emails/reminder.txt",
+    "html": "emails/reminder.html",
+}
 
 _TRANSIENT = (
     smtplib.SMTPServerDisconnected,
@@ -45,16 +51,8 @@ _TRANSIENT = (
 )
 
 
-logger = logging.getLogger(__name__)
-
-
 class TransientDeliveryError(Exception):
     """A failure that may pass: the send task retries it with backoff."""
-
-
-def channels_for(user, kind: str) -> tuple[bool, bool]:
-    """(in_app, by_email) for a kind; the model's defaults when no schedule row exists yet."""
-    return _choices([(user.pk, kind)])[(user.pk, kind)]
 
 
 def deliver(delivery, composed) -> None:
@@ -126,13 +124,14 @@ def _email_many(pairs, claimed) -> dict[int, Exception]:
     pairs = [(d, c) for d, c in pairs if d.pk not in already]
     if not pairs:
         return {}
-    mailer = _Mailer()
+    templates = {part: get_template(name) for part, name in TEMPLATES.items()}
     errors, sent = {}, []
     connection = get_connection(fail_silently=False)
     try:
         for delivery, composed in pairs:
             try:
-                _send(connection, mailer.message(delivery, composed, connection))
+                message = _message(delivery, composed, templates, connection)
+                _send(connection, message)
             except TransientDeliveryError as exc:
                 errors[delivery.pk] = exc
                 # The connection may be broken: the next message opens a new one.
@@ -150,6 +149,43 @@ def _email_many(pairs, claimed) -> dict[int, Exception]:
         if not claimed:
             ReminderDelivery.objects.filter(pk__in=[d.pk for d in sent]).update(email_sent_at=stamp)
     return errors
+
+
+def email_context(delivery, composed) -> dict:
+    """What the email templates see for one delivery (its `user` loaded): its own words, its own
+    signed links, and its recipient."""
+    kind = delivery.kind
+    return {
+        "composed": composed,
+        "user": delivery.user,
+        "kind_label": delivery.get_kind_display(),
+        "snooze_links": [
+            (action_label(action, kind), links.snooze_url(delivery, action)) for action in ACTIONS
+        ],
+        "unsubscribe_url": links.unsubscribe_url(delivery.user, kind),
+        "settings_url": links.absolute(reverse("cramps:reminder_settings")),
+        "notifications_url": links.absolute(reverse("cramps:notifications")),
+    }
+
+
+def _message(delivery, composed, templates, connection=None) -> EmailMultiAlternatives:
+    """One reminder email, each part rendered by the engine from this delivery's context."""
+    context = email_context(delivery, composed)
+    message = EmailMultiAlternatives(
+        # A header: one line, whatever the template prints (Django refuses a line break in it).
+        subject=one_line(templates["subject"].render(context)),
+        body=templates["text"].render(context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[delivery.user.email],
+        connection=connection,
+        headers={
+            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+            # RFC 8058: mail providers may unsubscribe with one POST, no page in between.
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(templates["html"].render(context), "text/html")
+    return message
 
 
 def _send(connection, message) -> None:
@@ -170,171 +206,3 @@ def _close(connection) -> None:
     # A connection that broke mid-batch may not close cleanly: drop it all the same.
     with contextlib.suppress(Exception):
         connection.close()
-
-
-def email_message(delivery, composed) -> EmailMultiAlternatives:
-    """The reminder email: plain text and HTML, with signed snooze and unsubscribe links."""
-    return _Mailer().message(delivery, composed)
-
-
-# A stand-in for a signed token in URLs reversed once per batch. Tokens are URL-safe base64 and
-# colons, which reverse() leaves as they are, so putting the token in its place gives the same
-# URL as reversing with the token.
-_TOKEN = "__token__"
-# What changes from one email to the next: the words and the signed links.
-# Templates whose emails are rendered in full (warned about once).
-_WARNED: set[str] = set()
-_SLOTS = ("subject", "text", "html", *(f"snooze_{action}" for action in ACTIONS), "unsubscribe")
-
-
-class _Mailer:
-    """What every email of a batch shares, worked out once: templates, signers, fixed URLs, and
-    each template rendered once per kind into a `_Skeleton`."""
-
-    def __init__(self):
-        self.templates = {
-            "text": get_template("emails/reminder.txt"),
-            "html": get_template("emails/reminder.html"),
-        }
-        self.snooze_signer = signing.TimestampSigner(salt=links.SNOOZE_SALT)
-        self.unsubscribe_signer = signing.TimestampSigner(salt=links.UNSUBSCRIBE_SALT)
-        self.snooze_urls = {
-            action: _split(reverse("cramps:email_snooze", args=[action, _TOKEN]))
-            for action in ACTIONS
-        }
-        self.unsubscribe_url = _split(reverse("cramps:unsubscribe", args=[_TOKEN]))
-        self.settings_url = links.absolute(reverse("cramps:reminder_settings"))
-        self.notifications_url = links.absolute(reverse("cramps:notifications"))
-        self.labels = {}
-        self.skeletons = {}
-
-    def message(self, delivery, composed, connection=None) -> EmailMultiAlternatives:
-        kind = delivery.kind
-        snooze_token = self.snooze_signer.sign_object({"d": delivery.pk})
-        values = {
-            "subject": composed.subject,
-            "text": composed.text,
-            "html": composed.html,
-            **{
-                f"snooze_{action}": _join(self.snooze_urls[action], snooze_token)
-                for action in ACTIONS
-            },
-            "unsubscribe": _join(
-                self.unsubscribe_url,
-                self.unsubscribe_signer.sign_object({"u": delivery.user.pk, "k": kind}),
-            ),
-        }
-        message = EmailMultiAlternatives(
-            subject=composed.subject,
-            body=self._render("text", delivery, values),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[delivery.user.email],
-            connection=connection,
-            headers={
-                "List-Unsubscribe": f"<{values['unsubscribe']}>",
-                # RFC 8058: mail providers may unsubscribe with one POST, no page in between.
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            },
-        )
-        message.attach_alternative(self._render("html", delivery, values), "text/html")
-        return message
-
-    def _context(self, delivery, values) -> dict:
-        kind = delivery.kind
-        if kind not in self.labels:
-            self.labels[kind] = delivery.get_kind_display()
-        return {
-            "composed": Composed(None, values["subject"], values["text"], values["html"]),
-            "kind_label": self.labels[kind],
-            "snooze_links": [
-                (action_label(action, kind), values[f"snooze_{action}"]) for action in ACTIONS
-            ],
-            "unsubscribe_url": values["unsubscribe"],
-            "settings_url": self.settings_url,
-            "notifications_url": self.notifications_url,
-        }
-
-    def _render(self, name, delivery, values) -> str:
-        """The template's output for these values: from the skeleton when there is one."""
-        # Escaping depends on whether a value is already safe HTML: one skeleton for each case.
-        key = (name, delivery.kind, *(isinstance(values[slot], SafeData) for slot in _SLOTS))
-        if key in self.skeletons:
-            skeleton = self.skeletons[key]
-            if skeleton is not None:
-                return skeleton.fill(values)
-            return self.templates[name].render(self._context(delivery, values))
-        template = self.templates[name]
-        skeleton = _Skeleton.build(template, lambda v: self._context(delivery, v), values)
-        rendered = template.render(self._context(delivery, values))
-        if skeleton is not None and skeleton.fill(values) != rendered:
-            skeleton = None
-        if skeleton is None and name not in _WARNED:
-            _WARNED.add(name)  # once per process, not once per batch
-            logger.warning("%s: rendering every reminder in full", template.origin.name)
-        self.skeletons[key] = skeleton
-        return rendered
-
-
-class _Skeleton:
-    """A template rendered once with a marked stand-in for each value of `_SLOTS`: the text
-    between the stand-ins, and whether the template escapes the value at each place. Filling it
-    gives what rendering the template would, as long as the template only prints those values
-    (`{{ value }}` or `{{ value|safe }}`). `build` checks that with two probe renders (special
-    characters; empty values) and the caller with the batch's first real email, else it returns
-    None and every email is rendered in full."""
-
-    _PROBE = "<&'\">\n x"
-    _MARK = "\ue000{}\ue001"  # private-use characters: never in a template, never escaped
-
-    def __init__(self, parts):
-        self.parts = parts  # a string, or (slot, escaped?)
-
-    @classmethod
-    def build(cls, template, context, like: dict):
-        def probe(value, like):
-            return mark_safe(value) if isinstance(like, SafeData) else value
-
-        marks = {slot: cls._MARK.format(n) for n, slot in enumerate(_SLOTS)}
-        probes = {slot: probe(f"{m}{cls._PROBE}{m}", like[slot]) for slot, m in marks.items()}
-        rendered = template.render(context(probes))
-        parts, at = [], 0
-        by_mark = {m: slot for slot, m in marks.items()}
-        pattern = re.compile("(\ue000\\d+\ue001)(.*?)\\1", re.DOTALL)
-        for found in pattern.finditer(rendered):
-            slot = by_mark.get(found.group(1))
-            if found.group(2) == cls._PROBE:
-                escaped = False
-            elif found.group(2) == escape(cls._PROBE):
-                escaped = True
-            else:
-                return None  # a filter or tag changed the value
-            parts.append(rendered[at : found.start()])
-            parts.append((slot, escaped))
-            at = found.end()
-        parts.append(rendered[at:])
-        if any(isinstance(part, str) and "\ue000" in part for part in parts):
-            return None
-        skeleton = cls(parts)
-        empty = {slot: probe("", like[slot]) for slot in _SLOTS}
-        if skeleton.fill(empty) != template.render(context(empty)):
-            return None  # the output depends on a value beyond printing it
-        return skeleton
-
-    def fill(self, values) -> str:
-        return "".join(
-            part
-            if isinstance(part, str)
-            else (escape(values[part[0]]) if part[1] else str(values[part[0]]))
-            for part in self.parts
-        )
-
-
-def _split(path: str) -> tuple[str, str]:
-    before, token, after = links.absolute(path).partition(_TOKEN)
-    if not token or _TOKEN in after:
-        raise ValueError(f"no single place for a token in {path!r}")
-    return before, after
-
-
-def _join(url: tuple[str, str], token: str) -> str:
-    return f"{url[0]}{token}{url[1]}"
