@@ -1,12 +1,15 @@
 """Celery entry points: thin wrappers over cramps.reminders.dispatch. Tasks take ids, not objects.
 
 Beat runs `dispatch_due_reminders` every minute (tracker/settings.py); it is the only periodic
-task, whatever the number of users: no per-user beat entries, no ETA tasks.
+task, whatever the number of users: no per-user beat entries, no ETA tasks. The dispatcher says
+which deliveries to send; this module publishes them (the engine knows nothing of Celery).
 """
 
+import functools
 import logging
 
 from celery import shared_task
+from django.db import transaction
 from kombu.exceptions import OperationalError as BrokerError
 
 from cramps.reminders import dispatch
@@ -16,8 +19,38 @@ logger = logging.getLogger(__name__)
 
 @shared_task
 def dispatch_due_reminders() -> None:
-    report = dispatch.dispatch_due()
+    report = dispatch_and_publish()
     logger.info("Reminders dispatched: %s", report)
+
+
+def dispatch_and_publish(now=None) -> dispatch.DispatchReport:
+    """One dispatcher run, its sends published once its writes are committed."""
+    report = dispatch.dispatch_due(now)
+    transaction.on_commit(functools.partial(publish, report))
+    return report
+
+
+def publish(report: dispatch.DispatchReport) -> None:
+    """Publish `report.to_send` in batches of SEND_BATCH. Once the broker has failed, it is not
+    tried again in this run (each try may wait for a socket timeout): the rest is unqueued, and
+    the next run queues it once the broker is back."""
+    ids = report.to_send
+    for start in range(0, len(ids), dispatch.SEND_BATCH):
+        chunk = ids[start : start + dispatch.SEND_BATCH]
+        try:
+            send_reminders.apply_async(
+                (chunk,),
+                expires=dispatch.REQUEUE_AFTER.total_seconds(),
+                argsrepr=f"[{len(chunk)} delivery ids]",  # skip repr()ing 200 ids
+            )
+        except BrokerError as exc:
+            logger.warning("Broker unavailable, reminders stay pending for the next run: %s", exc)
+            report.broker_down = True
+            rest = ids[start:]
+            dispatch.unqueue(rest, report.stamp)
+            report.unpublished += len(rest)
+            return
+        report.queued += len(chunk)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=dispatch.MAX_ATTEMPTS)

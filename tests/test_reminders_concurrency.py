@@ -72,7 +72,7 @@ def test_two_dispatchers_at_once_create_and_queue_each_occurrence_once(
             refresh_schedules(user)
 
     with time_machine.travel(TONIGHT_REMINDER, tick=False):
-        reports = run_together(dispatch.dispatch_due)
+        reports = run_together(tasks.dispatch_and_publish)
 
     assert sum(r.claimed for r in reports) == USERS
     deliveries = list(ReminderDelivery.objects.values_list("id", flat=True))

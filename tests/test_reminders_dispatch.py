@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core import mail
 
+from cramps import tasks
 from cramps.models import Notification, ReminderDelivery, ReminderSchedule
 from cramps.models import RoutineSlot as Slot
 from cramps.models.reminders import ReminderKind
@@ -42,7 +43,7 @@ def schedule(user, kind=ReminderKind.BEDTIME):
 def run_dispatcher(capture, at):
     """One beat tick at `at`, with the after-commit sends run as a real commit would."""
     with time_machine.travel(at, tick=False), capture(execute=True):
-        return dispatch.dispatch_due()
+        return tasks.dispatch_and_publish()
 
 
 # Refreshing schedules

@@ -19,9 +19,9 @@ from django.conf import settings
 from django.utils import timezone
 from redis import Redis
 
+from cramps import tasks
 from cramps.models import Notification, ReminderDelivery
 from cramps.models.reminders import ReminderKind
-from cramps.reminders import dispatch
 from cramps.reminders.schedule import refresh_schedules
 from tests.factories import UserFactory
 from tracker.celery import app as celery_app
@@ -137,8 +137,8 @@ def test_a_real_worker_delivers_a_due_reminder_exactly_once(worker):
     user.save()
     refresh_schedules(user)
 
-    first = dispatch.dispatch_due()
-    second = dispatch.dispatch_due()  # beat ran twice in the same minute
+    first = tasks.dispatch_and_publish()
+    second = tasks.dispatch_and_publish()  # beat ran twice in the same minute
     assert (first.created, first.queued, second.created, second.queued) == (1, 1, 0, 0)
 
     delivery = wait_until_finished(ReminderDelivery.objects.get(user=user).pk, worker)
@@ -153,7 +153,7 @@ def test_a_real_worker_delivers_a_due_reminder_exactly_once(worker):
         occurrence=f"{delivery.occurrence}~snooze-1",
         due_at=timezone.now(),
     )
-    assert dispatch.dispatch_due().queued == 1
+    assert tasks.dispatch_and_publish().queued == 1
     assert wait_until_finished(snooze.pk, worker).status == Status.SENT
 
     delivery.refresh_from_db()

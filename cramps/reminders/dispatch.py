@@ -1,19 +1,23 @@
-"""The reminder engine: claim due schedules, write one delivery per occurrence, queue the sends.
+"""The reminder engine: claim due schedules, write one delivery per occurrence, say what to send.
+
+`dispatch_due` returns the ids to send; `cramps.tasks` publishes them (this module knows nothing
+of Celery). One code path on every database: the ORM, and where a bulk step needs a statement the
+ORM has no words for, one small named function per step (`insert_deliveries`, `stamp_queued`,
+`claim_for_sending`) written in SQL that PostgreSQL and SQLite both run (INSERT ... SELECT ... ON
+CONFLICT DO NOTHING and UPDATE ... RETURNING).
 
 Exactly once, by construction:
-- `dispatch_due` claims due schedules (FOR UPDATE SKIP LOCKED on PostgreSQL; a conditional update
-  on (id, next_due_at, next_occurrence) elsewhere), writes the occurrence's `ReminderDelivery`
-  (unique on user, kind, occurrence: a second dispatcher's insert is ignored) and advances
-  `next_due_at` in the same transaction.
-- It then queues every pending delivery that is due and not queued yet (new ones, snoozes, and
-  ones whose message was lost or never published because the broker was down): it stamps
-  `queued_at` under the same kind of claim and publishes after commit, in batches. A publish error
-  puts `queued_at` back to null, so the next run (every minute) tries again; nothing is lost.
-- `send_delivery` moves pending -> sending with a conditional update: a redelivered or duplicate
+- `dispatch_due` claims due schedules (FOR UPDATE SKIP LOCKED where the database has it; SQLite
+  runs one writer at a time), writes the occurrence's `ReminderDelivery` (unique on user, kind,
+  occurrence: a second dispatcher's insert is ignored and not returned, so never sent twice) and
+  advances `next_due_at` in the same transaction.
+- It then stamps `queued_at` on every pending delivery that is due and not queued yet (snoozes,
+  and ones whose message was lost or never published because the broker was down), under a
+  conditional UPDATE ... RETURNING, and returns them too. A publish error puts `queued_at` back to
+  null (`unqueue`), so the next run (every minute) tries again; nothing is lost.
+- `send_batch` moves pending -> sending with a conditional update: a redelivered or duplicate
   message finds nothing to do.
-- A reminder past its window (bedtime: an hour after its send time or an hour after bedtime,
-  whichever is first, `timing.bedtime_reminder_stale`; pre-exercise: once the session has
-  started) is marked skipped as "stale", never sent late.
+- A reminder past its window (`windows.closed`) is marked skipped as "stale", never sent late.
 - A send that fails as a whole after its claim (the database went away mid-batch) puts its rows
   back to pending for the task's retry, or fails them after MAX_ATTEMPTS. A row still `sending`
   INTERRUPTED_AFTER its claim belongs to a worker that died mid-send: we cannot know whether its
@@ -23,20 +27,19 @@ Exactly once, by construction:
 import dataclasses
 import datetime as dt
 import enum
-import functools
 import logging
 from collections import defaultdict
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import DateTimeField, F, Q, Value
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerError
 
-from cramps.models import ExerciseSession, ReminderDelivery, ReminderSchedule, RoutineSlot
-from cramps.models.reminders import ReminderKind
-from cramps.reminders import timing
-from cramps.reminders.schedule import DUE_FIELDS, Due, next_fields, plan_next
+from cramps.models import ReminderDelivery, ReminderSchedule
+
+from . import channels, compose, windows
+from .schedule import DUE_FIELDS, Due, next_fields, plan_next
+from .timing import Window
+from .windows import STALE
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +51,6 @@ SEND_BATCH = 200  # delivery ids per send message: 100,000 reminders are 500 mes
 # expires after the same time, so a backlog never sends anything this late twice.
 REQUEUE_AFTER = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 4
-STALE = "stale"
 # A batch of 200 is sent in well under a second: a row `sending` this long after its claim was
 # left by a worker that died (or hung) mid-send.
 INTERRUPTED_AFTER = dt.timedelta(minutes=15)
@@ -57,9 +59,11 @@ INTERRUPTED = "interrupted while sending; it may or may not have arrived"
 
 @dataclasses.dataclass
 class DispatchReport:
+    stamp: dt.datetime  # the `queued_at` written on the rows to send
+    to_send: list[int] = dataclasses.field(default_factory=list)  # for the caller to publish
     claimed: int = 0  # schedules advanced
     created: int = 0  # delivery rows written
-    queued: int = 0  # deliveries published to the broker
+    queued: int = 0  # deliveries published to the broker (the publisher counts them)
     stale: int = 0  # deliveries skipped as too late
     unpublished: int = 0  # left pending because the broker refused them
     interrupted: int = 0  # left `sending` by a worker that died: failed, never resent
@@ -67,14 +71,22 @@ class DispatchReport:
 
 
 def dispatch_due(now: dt.datetime | None = None) -> DispatchReport:
+    """Advance every due schedule and stamp every sendable delivery; publish `report.to_send`."""
     now = now or timezone.now()
-    report = DispatchReport()
+    report = DispatchReport(stamp=now)
     report.interrupted = _fail_interrupted(now)
     while _advance_batch(now, report):
         pass
     while _queue_batch(now, report):
         pass
     return report
+
+
+def unqueue(ids: list[int], stamp: dt.datetime) -> int:
+    """Puts back deliveries whose publish failed: the next run queues them again."""
+    return ReminderDelivery.objects.filter(
+        pk__in=ids, status=Status.PENDING, queued_at=stamp
+    ).update(queued_at=None)
 
 
 def _fail_interrupted(now) -> int:
@@ -92,12 +104,6 @@ def _fail_interrupted(now) -> int:
 # Schedules -> deliveries
 
 
-def _on_postgresql() -> bool:
-    # SKIP LOCKED, arrays and RETURNING: the fast path. Elsewhere (SQLite in development), plain
-    # ORM statements and conditional updates, one row at a time.
-    return connection.vendor == "postgresql"
-
-
 def _due_schedules(now):
     # Matches the partial index `schedule_due` (enabled, next_due_at not null).
     return ReminderSchedule.objects.filter(
@@ -107,8 +113,6 @@ def _due_schedules(now):
 
 def _advance_batch(now, report) -> bool:
     """Claim one batch of due schedules; False when there is nothing (left) to claim."""
-    if not _on_postgresql():
-        return _advance_batch_one_by_one(now, report)
     with transaction.atomic():
         rows = list(
             _due_schedules(now)
@@ -118,136 +122,95 @@ def _advance_batch(now, report) -> bool:
         if not rows:
             return False
         schedules = [Due(*row) for row in rows]
-        plans = _plans(schedules, now)
-        fresh = _insert_deliveries([s for s in schedules if s.next_occurrence], now, report)
-        _set_next(schedules, plans)
+        occurring = [s for s in schedules if s.next_occurrence]
+        closed = windows.closed(
+            [
+                Window(
+                    s.pk, s.user_id, s.kind, s.next_occurrence, s.next_due_at, s.bedtime, s.timezone
+                )
+                for s in occurring
+            ],
+            now,
+        )
+        live = [s.pk for s in occurring if s.pk not in closed]
+        fresh = insert_deliveries(live, now) if live else []
+        stale = insert_deliveries(list(closed), now, stale=True) if closed else []
+        taken = {(s.user_id, s.kind, s.next_occurrence) for s in schedules}
+        advance_schedules(schedules, plan_next(schedules, now, taken=taken))
         report.claimed += len(schedules)
-        _publish_on_commit(fresh, now, report)
+        report.created += len(fresh) + len(stale)
+        report.stale += len(stale)
+        report.to_send += fresh
     return True
 
 
-def _advance_batch_one_by_one(now, report) -> bool:
-    schedules = [Due(*row) for row in _due_schedules(now).values_list(*DUE_FIELDS)[:CLAIM_BATCH]]
-    if not schedules:
-        return False
-    plans = _plans(schedules, now)
-    claimed_any = False
-    for schedule in schedules:
-        due_at, key = next_fields(plans[schedule.pk])
-        with transaction.atomic():
-            # The claim: only the run that moves the row from this occurrence writes its delivery.
-            won = ReminderSchedule.objects.filter(
-                pk=schedule.pk,
-                enabled=True,
-                next_due_at=schedule.next_due_at,
-                next_occurrence=schedule.next_occurrence,
-            ).update(next_due_at=due_at, next_occurrence=key)
-            if won and schedule.next_occurrence:
-                # Pending and not queued: the queue pass below picks it up (or marks it stale).
-                ReminderDelivery.objects.bulk_create(
-                    [
-                        ReminderDelivery(
-                            user_id=schedule.user_id,
-                            kind=schedule.kind,
-                            occurrence=schedule.next_occurrence,
-                            due_at=schedule.next_due_at,
-                        )
-                    ],
-                    ignore_conflicts=True,  # the unique constraint: never a second row
-                )
-                report.created += 1
-            if won:
-                report.claimed += 1
-                claimed_any = True
-    return claimed_any
-
-
-def _plans(schedules, now):
-    current = {(s.user_id, s.kind, s.next_occurrence) for s in schedules}
-    return plan_next(schedules, now, taken=current)
-
-
-def _insert_deliveries(schedules, now, report) -> list[int]:
-    """INSERT ... ON CONFLICT DO NOTHING RETURNING: one statement for the batch, and it tells
-    which rows are new (a row another run wrote is not returned, so it is never queued twice).
-    New rows are stamped queued (they are published after commit) or, if already too late,
-    skipped as stale. Returns the ids to publish."""
-    if not schedules:
-        return []
-    closed = windows_closed(
-        [
-            (s.pk, s.user_id, s.kind, s.next_occurrence, s.next_due_at, s.bedtime, s.timezone)
-            for s in schedules
-        ],
-        now,
-    )
-    columns = {
-        "user_id": [s.user_id for s in schedules],
-        "kind": [s.kind for s in schedules],
-        "occurrence": [s.next_occurrence for s in schedules],
-        "due_at": [s.next_due_at for s in schedules],
-        "status": [Status.SKIPPED if s.pk in closed else Status.PENDING for s in schedules],
-        "detail": [STALE if s.pk in closed else "" for s in schedules],
-        "queued_at": [None if s.pk in closed else now for s in schedules],
-        "finished_at": [now if s.pk in closed else None for s in schedules],
+def _delivery_columns(now, stale: bool) -> dict:
+    """Each delivery column from a schedule row: its current occurrence, pending and queued now
+    (or skipped as stale); the model's defaults elsewhere, so a field added later needs nothing."""
+    given = {
+        "user_id": F("user_id"),
+        "kind": F("kind"),
+        "occurrence": F("next_occurrence"),
+        "due_at": F("next_due_at"),
+        "status": Status.SKIPPED if stale else Status.PENDING,
+        "detail": STALE if stale else "",
+        "queued_at": None if stale else now,
+        "finished_at": now if stale else None,
     }
-    inserted = _insert_unnest(ReminderDelivery, columns, now, returning=("id", "status"))
-    fresh = [pk for pk, status in inserted if status == Status.PENDING]
-    report.created += len(inserted)
-    report.stale += len(inserted) - len(fresh)
-    return fresh
-
-
-def _insert_unnest(model, columns: dict, now, returning=("id",)):
-    """INSERT INTO model SELECT FROM unnest(arrays) ON CONFLICT DO NOTHING RETURNING ...
-
-    Columns not given get the model field's default (auto_now_add ones: `now`), so a field added
-    to the model later needs no change here.
-    """
-    names, select, params = [], [], []
-    for field in model._meta.concrete_fields:
+    columns = {}
+    for field in ReminderDelivery._meta.concrete_fields:
         if field.primary_key:
             continue
-        names.append(connection.ops.quote_name(field.column))
-        if field.attname in columns:
-            select.append(f"t.{field.attname}")
-            continue
-        auto = getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False)
-        select.append(f"%s::{field.db_type(connection)}")
-        params.append(now if auto else field.get_default())
-    arrays = []
-    for name in columns:
-        arrays.append(f"%s::{model._meta.get_field(name).db_type(connection)}[]")
-        params.append(columns[name])
-    sql = (
-        f"INSERT INTO {model._meta.db_table} ({', '.join(names)}) "
-        f"SELECT {', '.join(select)} FROM unnest({', '.join(arrays)}) AS t({', '.join(columns)}) "
-        f"ON CONFLICT DO NOTHING RETURNING {', '.join(returning)}"
+        if field.attname in given:
+            value = given[field.attname]
+        elif getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
+            value = now
+        else:
+            value = field.get_default()
+        columns[field.column] = (
+            value
+            if hasattr(value, "resolve_expression")
+            else Value(
+                value,
+                output_field=field if not isinstance(field, DateTimeField) else DateTimeField(),
+            )
+        )
+    return columns
+
+
+def insert_deliveries(schedule_ids: list[int], now, stale: bool = False) -> list[int]:
+    """One INSERT ... SELECT from the schedules' rows ... ON CONFLICT DO NOTHING RETURNING id:
+    each schedule's current occurrence as a delivery, the ids of the rows that are new (a row
+    another run wrote is neither written again nor returned). The SELECT is the ORM's own SQL."""
+    columns = _delivery_columns(now, stale)
+    aliases = {f"c{n}": value for n, value in enumerate(columns.values())}
+    select = (
+        ReminderSchedule.objects.filter(pk__in=schedule_ids)
+        .order_by()
+        .annotate(**aliases)
+        .values_list(*aliases)
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _set_next(schedules, plans) -> None:
-    """Advance rows this transaction holds locked: one UPDATE ... FROM unnest(...) per batch."""
-    ids, dues, keys = [], [], []
-    for schedule in schedules:
-        due_at, key = next_fields(plans[schedule.pk])
-        ids.append(schedule.pk)
-        dues.append(due_at)
-        keys.append(key)
-    table = ReminderSchedule._meta.db_table
+    sql, params = select.query.sql_with_params()
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    table = connection.ops.quote_name(ReminderDelivery._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} AS s SET next_due_at = v.due, next_occurrence = v.occ "
-            "FROM unnest(%s::bigint[], %s::timestamptz[], %s::varchar[]) AS v(id, due, occ) "
-            "WHERE s.id = v.id",
-            [ids, dues, keys],
+            f"INSERT INTO {table} ({names}) {sql} ON CONFLICT DO NOTHING RETURNING id", params
         )
+        return [row[0] for row in cursor.fetchall()]
 
 
-# Pending deliveries -> the broker
+def advance_schedules(schedules: list[Due], plans) -> None:
+    """Move each schedule to its next occurrence: one UPDATE per distinct (due time, key), and a
+    batch's users share few (bedtimes in the same zone at the same time share one)."""
+    groups = defaultdict(list)
+    for schedule in schedules:
+        groups[next_fields(plans[schedule.pk])].append(schedule.pk)
+    for (due_at, key), ids in groups.items():
+        ReminderSchedule.objects.filter(pk__in=ids).update(next_due_at=due_at, next_occurrence=key)
+
+
+# Pending deliveries -> the publisher
 
 
 def _queueable(now):
@@ -257,8 +220,7 @@ def _queueable(now):
     )
 
 
-# The first seven are what `windows_closed` reads.
-_FIELDS = (
+_WINDOW_FIELDS = (
     "id",
     "user_id",
     "kind",
@@ -266,154 +228,41 @@ _FIELDS = (
     "due_at",
     "user__bedtime",
     "user__timezone",
-    "queued_at",
 )
 
 
 def _queue_batch(now, report) -> bool:
-    """Queue one batch of due pending deliveries; False when done or the broker is down."""
-    if report.broker_down:
-        return False
-    if _on_postgresql():
-        with transaction.atomic():
-            rows = list(
-                _queueable(now)
-                .order_by("due_at")
-                .select_for_update(skip_locked=True)
-                .values_list(*_FIELDS)[:CLAIM_BATCH]
-            )
-            fresh = _sort_out_stale(rows, now, report)
-            ReminderDelivery.objects.filter(pk__in=fresh).update(queued_at=now)
-            _publish_on_commit(fresh, now, report)
-    else:
-        rows = list(_queueable(now).order_by("due_at").values_list(*_FIELDS)[:CLAIM_BATCH])
-        queued_before = {row[0]: row[7] for row in rows}
-        fresh = [
-            pk
-            for pk in _sort_out_stale(rows, now, report)
-            # The claim, one row at a time: a concurrent run's stamp makes this match nothing.
-            if ReminderDelivery.objects.filter(
-                pk=pk, status=Status.PENDING, queued_at=queued_before[pk]
-            ).update(queued_at=now)
-        ]
-        with transaction.atomic():
-            _publish_on_commit(fresh, now, report)
-    return len(rows) == CLAIM_BATCH and not report.broker_down
-
-
-def _sort_out_stale(rows, now, report) -> list[int]:
-    """Mark rows past their window skipped; return the ids still worth sending."""
-    closed = windows_closed(rows, now)
-    if closed:
-        ReminderDelivery.objects.filter(pk__in=closed, status=Status.PENDING).update(
-            status=Status.SKIPPED, detail=STALE, finished_at=now
+    """Stamp one batch of due pending deliveries queued; False when done."""
+    with transaction.atomic():
+        rows = list(
+            _queueable(now)
+            .order_by("due_at")
+            .select_for_update(skip_locked=True, of=("self",))
+            .values_list(*_WINDOW_FIELDS)[:CLAIM_BATCH]
         )
-        report.stale += len(closed)
-    return [row[0] for row in rows if row[0] not in closed]
+        closed = windows.closed([Window(*row) for row in rows], now)
+        if closed:
+            report.stale += ReminderDelivery.objects.filter(
+                pk__in=closed, status=Status.PENDING
+            ).update(status=Status.SKIPPED, detail=STALE, finished_at=now)
+        live = [row[0] for row in rows if row[0] not in closed]
+        report.to_send += stamp_queued(live, now) if live else []
+    return len(rows) == CLAIM_BATCH
 
 
-def _publish_on_commit(ids, stamp, report) -> None:
-    if ids:
-        transaction.on_commit(functools.partial(_publish, ids, stamp, report))
-
-
-def _publish(ids, stamp, report) -> None:
-    from cramps.tasks import send_reminders
-
-    for start in range(0, len(ids), SEND_BATCH):
-        if not report.broker_down:
-            chunk = ids[start : start + SEND_BATCH]
-            try:
-                send_reminders.apply_async(
-                    (chunk,),
-                    expires=REQUEUE_AFTER.total_seconds(),
-                    argsrepr=f"[{len(chunk)} delivery ids]",  # skip repr()ing 100 ids
-                )
-                report.queued += len(chunk)
-                continue
-            except BrokerError as exc:
-                report.broker_down = True
-                logger.warning(
-                    "Broker unavailable, reminders stay pending for the next run: %s", exc
-                )
-        # Once the broker has failed, don't try again in this run (each try may wait for a socket
-        # timeout): unqueue the rest, and the next run queues them once the broker is back.
-        rest = ids[start:]
-        ReminderDelivery.objects.filter(pk__in=rest, status=Status.PENDING, queued_at=stamp).update(
-            queued_at=None
+def stamp_queued(ids: list[int], now) -> list[int]:
+    """UPDATE ... SET queued_at RETURNING id, only where still queueable: the ids this run won
+    (a concurrent run's stamp makes a row match nothing)."""
+    table = connection.ops.quote_name(ReminderDelivery._meta.db_table)
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    cutoff = connection.ops.adapt_datetimefield_value(now - REQUEUE_AFTER)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET queued_at = %s WHERE id IN ({', '.join(['%s'] * len(ids))}) "
+            "AND status = %s AND (queued_at IS NULL OR queued_at < %s) RETURNING id",
+            [stamp, *ids, Status.PENDING, cutoff],
         )
-        report.unpublished += len(rest)
-        return
-
-
-# Windows
-
-
-def windows_closed(rows, now) -> set[int]:
-    """Ids of deliveries past their window. `rows` are tuples (id, user id, kind, occurrence,
-    due_at, the user's bedtime, the user's zone name), as the first fields of `_FIELDS`."""
-    closed = set()
-    exercise = []
-    for row in rows:
-        pk, _user_id, kind, occurrence, due_at, bedtime, zone_name = row[:7]
-        if kind == ReminderKind.BEDTIME:
-            zone = _zone(zone_name) if bedtime is not None else None
-            if timing.bedtime_reminder_stale(now, due_at, occurrence, bedtime, zone):
-                closed.add(pk)
-        else:
-            exercise.append(row)
-    if exercise:
-        starts = _exercise_starts(exercise)
-        closed |= {row[0] for row in exercise if row[0] in starts and now >= starts[row[0]]}
-    return closed
-
-
-def window_row(delivery) -> tuple:
-    """What `windows_closed` reads of a delivery (its `user` loaded)."""
-    user = delivery.user
-    return (
-        delivery.pk,
-        delivery.user_id,
-        delivery.kind,
-        delivery.occurrence,
-        delivery.due_at,
-        user.bedtime,
-        user.timezone,
-    )
-
-
-@functools.lru_cache(maxsize=1024)
-def _zone(name: str) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None  # only the send-time bound applies; compose reports the bad zone
-
-
-def _exercise_starts(rows) -> dict[int, dt.datetime]:
-    """When each pre-exercise delivery's session starts (absent when the session is gone)."""
-    sessions, routines = defaultdict(list), defaultdict(list)
-    for pk, user_id, _kind, occurrence, *_ in rows:
-        if (session_id := timing.session_key_id(occurrence)) is not None:
-            sessions[(user_id, session_id)].append(pk)
-        elif (parts := timing.routine_key_parts(occurrence)) is not None:
-            routines[(user_id, parts[0])].append((pk, parts[1]))
-    starts = {}
-    if sessions:
-        found = ExerciseSession.objects.filter(pk__in={sid for _, sid in sessions}).values_list(
-            "user_id", "id", "starts_at"
-        )
-        for user_id, session_id, starts_at in found:
-            for pk in sessions.get((user_id, session_id), ()):
-                starts[pk] = starts_at
-    if routines:
-        found = RoutineSlot.objects.filter(pk__in={sid for _, sid in routines}).values_list(
-            "user_id", "id", "start_time", "user__timezone"
-        )
-        for user_id, slot_id, start_time, zone in found:
-            for pk, day in routines.get((user_id, slot_id), ()):
-                starts[pk] = timing.local_instant(day, start_time, ZoneInfo(zone))
-    return starts
+        return [row[0] for row in cursor.fetchall()]
 
 
 # Sending reminders
@@ -457,7 +306,7 @@ def send_batch(delivery_ids: list[int]) -> dict[int, SendResult]:
     task retries the batch with backoff. If the process dies mid-batch, the rows stay `sending`
     and the dispatcher fails them after INTERRUPTED_AFTER: at most once, never twice.
     """
-    claimed = _claim_for_sending(delivery_ids)
+    claimed = claim_for_sending(delivery_ids)
     if not claimed:
         return {}
     deliveries = {}
@@ -498,11 +347,9 @@ def _release(claimed: list[int], deliveries: dict, exc: Exception) -> None:
 
 def _send_claimed(claimed: list[int], deliveries: dict) -> dict[int, SendResult]:
     """Send rows this run claimed; `deliveries` is filled with the loaded rows as it goes."""
-    from cramps.reminders import channels, compose
-
     deliveries.update(ReminderDelivery.objects.select_related("user").in_bulk(claimed))
     now = timezone.now()
-    closed = windows_closed([window_row(d) for d in deliveries.values()], now)
+    closed = windows.closed([windows.of(d) for d in deliveries.values()], now)
     ends = _Ends()
     live = []
     for pk in claimed:
@@ -593,9 +440,6 @@ class _Ends:
             pk: {f: (stamp if v is True else v) for f, v in fields.items()}
             for pk, (_, fields) in self.rows.items()
         }
-        if _on_postgresql():
-            self._write_unnest(values)
-            return
         deliveries = []
         for pk, (delivery, _) in self.rows.items():
             for field, value in values[pk].items():
@@ -605,54 +449,20 @@ class _Ends:
             deliveries, self._COLUMNS
         )
 
-    def _write_unnest(self, values) -> None:
-        # NULL in a column leaves that field as it was.
-        ids = list(values)
-        arrays = [[values[pk].get(column) for pk in ids] for column in self._COLUMNS]
-        fields = [ReminderDelivery._meta.get_field(column) for column in self._COLUMNS]
-        casts = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
-        sets = ", ".join(f"{c} = COALESCE(v.{c}, d.{c})" for c in self._COLUMNS)
-        table = ReminderDelivery._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} AS d SET {sets} "
-                f"FROM unnest(%s::bigint[], {casts}) AS v(id, {', '.join(self._COLUMNS)}) "
-                "WHERE d.id = v.id AND d.status = %s",
-                [ids, *arrays, Status.SENDING],
-            )
 
-
-def _claim_for_sending(ids) -> list[int]:
-    """Pending -> sending (attempts + 1, claimed_at now) for the ids still pending: in one
-    statement where the database returns updated rows, else one conditional update per row."""
+def claim_for_sending(ids) -> list[int]:
+    """Pending -> sending (attempts + 1, claimed_at now) for the ids still pending, in one
+    UPDATE ... RETURNING: the ids this run won, in the order given."""
     ids = list(dict.fromkeys(ids))
     if not ids:
         return []
-    table = ReminderDelivery._meta.db_table
-    now = timezone.now()
-    if _on_postgresql():
-        sql = (
-            f"UPDATE {table} SET status = %s, attempts = attempts + 1, claimed_at = %s "
-            "WHERE id = ANY(%s::bigint[]) AND status = %s RETURNING id"
-        )
-        params = [Status.SENDING, now, ids, Status.PENDING]
-    elif connection.vendor == "sqlite" and connection.features.can_return_columns_from_insert:
-        # SQLite 3.35+ returns rows from an UPDATE as it does from an INSERT.
-        sql = (
-            f"UPDATE {table} SET status = %s, attempts = attempts + 1, claimed_at = %s "
-            f"WHERE id IN ({', '.join(['%s'] * len(ids))}) AND status = %s RETURNING id"
-        )
-        params = [Status.SENDING, connection.ops.adapt_datetimefield_value(now), *ids]
-        params.append(Status.PENDING)
-    else:
-        return [
-            pk
-            for pk in ids
-            if ReminderDelivery.objects.filter(pk=pk, status=Status.PENDING).update(
-                status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=now
-            )
-        ]
+    table = connection.ops.quote_name(ReminderDelivery._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, attempts = attempts + 1, claimed_at = %s "
+            f"WHERE id IN ({', '.join(['%s'] * len(ids))}) AND status = %s RETURNING id",
+            [Status.SENDING, now, *ids, Status.PENDING],
+        )
         won = {row[0] for row in cursor.fetchall()}
     return [pk for pk in ids if pk in won]

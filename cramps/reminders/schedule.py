@@ -141,11 +141,19 @@ def plan_next(
     if exercise:
         candidates.update(_exercise_candidates(exercise, now))
 
-    taken |= _delivered(schedules, candidates)
-    return {
-        s.pk: next((o for o in candidates[s.pk] if (s.user_id, s.kind, o.key) not in taken), None)
-        for s in schedules
-    }
+    # Only the occurrences about to be chosen are looked up (most batches: none has a row), and
+    # again for those whose choice turned out to have one.
+    while True:
+        chosen = {
+            s.pk: next(
+                (o for o in candidates[s.pk] if (s.user_id, s.kind, o.key) not in taken), None
+            )
+            for s in schedules
+        }
+        delivered = _delivered(schedules, chosen)
+        if not delivered:
+            return chosen
+        taken |= delivered
 
 
 def _bedtime_candidates(zone_name, bedtime, lead_minutes, now) -> list[timing.Occurrence]:
@@ -191,17 +199,17 @@ def _exercise_candidates(schedules, now) -> dict[int, list[timing.Occurrence]]:
     return found
 
 
-def _delivered(schedules, candidates) -> set[tuple[int, str, str]]:
-    """(user id, kind, key) of candidate occurrences that already have a delivery row."""
-    keys = {o.key for occurrences in candidates.values() for o in occurrences}
-    if not keys:
+def _delivered(schedules, chosen) -> set[tuple[int, str, str]]:
+    """(user id, kind, key) of the chosen occurrences that already have a delivery row."""
+    wanted = {(s.user_id, s.kind, chosen[s.pk].key) for s in schedules if chosen[s.pk]}
+    if not wanted:
         return set()
     rows = ReminderDelivery.objects.filter(
-        user_id__in={s.user_id for s in schedules},
-        kind__in={s.kind for s in schedules},
-        occurrence__in=keys,
+        user_id__in={user_id for user_id, _, _ in wanted},
+        kind__in={kind for _, kind, _ in wanted},
+        occurrence__in={key for _, _, key in wanted},
     ).values_list("user_id", "kind", "occurrence")
-    return set(rows)
+    return set(rows) & wanted
 
 
 @functools.lru_cache(maxsize=1024)

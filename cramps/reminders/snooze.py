@@ -15,6 +15,7 @@ from django.db.models import Q
 from cramps.models import ReminderDelivery
 from cramps.models.reminders import ReminderKind
 
+from . import windows
 from .timing import SNOOZE_MARK, split_occurrence
 
 SNOOZES = {"15m": dt.timedelta(minutes=15), "1h": dt.timedelta(hours=1)}
@@ -78,10 +79,7 @@ def skip_occurrence(delivery, now: dt.datetime) -> int:
 def _too_late(delivery, due_at: dt.datetime) -> bool:
     """Whether the dispatcher would drop a snooze due then as stale (after the session starts,
     or more than an hour after bedtime)."""
-    from .dispatch import window_row, windows_closed
-
-    row = window_row(delivery)
-    return bool(windows_closed([(*row[:4], due_at, *row[5:])], due_at))
+    return bool(windows.closed([windows.of(delivery)._replace(due_at=due_at)], due_at))
 
 
 def act(delivery, action: str, now: dt.datetime) -> str:

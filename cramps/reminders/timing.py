@@ -24,6 +24,7 @@ import datetime as dt
 import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 UTC = dt.UTC
@@ -48,6 +49,18 @@ class Occurrence:
     due_at: dt.datetime  # when the reminder goes out (UTC)
     key: str  # ReminderDelivery.occurrence: unique per user and kind
     starts_at: dt.datetime  # the event it is for: bedtime or the session's start (UTC)
+
+
+class Window(NamedTuple):
+    """What deciding whether a delivery is past its window reads of it (`windows.closed`)."""
+
+    pk: int  # the delivery's id
+    user_id: int
+    kind: str
+    occurrence: str
+    due_at: dt.datetime
+    bedtime: dt.time | None  # the user's
+    timezone: str  # the user's zone name
 
 
 # Cached: the dispatcher asks for the same (night, bedtime, zone) for thousands of users at once.
