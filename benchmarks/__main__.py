@@ -21,6 +21,7 @@ def main() -> int:
     parser.add_argument(
         "--profile", action="store_true", help="profile the in-process send (var/bench-profile.txt)"
     )
+    parser.add_argument("--reminders-only", action="store_true", help="skip the page benchmark")
     args = parser.parse_args()
 
     from benchmarks import reminders
@@ -33,6 +34,8 @@ def main() -> int:
     status = reminders.run(
         server, redis_url, args.users, args.send, keep=args.keep, profile=args.profile
     )
+    if args.reminders_only:
+        return status
     pages = subprocess.call(
         [sys.executable, "-m", "benchmarks.pages"], env={**os.environ, "DATABASE_URL": server}
     )

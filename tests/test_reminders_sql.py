@@ -100,3 +100,39 @@ def test_claim_for_sending_claims_each_pending_row_once():
     assert set(
         ReminderDelivery.objects.filter(pk__in=pending).values_list("status", "attempts")
     ) == {(Status.SENDING, 1)}
+
+
+def test_write_outcomes_writes_each_rows_own_fields_only_while_sending():
+    sent_at = NOW + dt.timedelta(seconds=5)
+    first, second = _pending(2, status=Status.SENDING, attempts=1)
+    (finished,) = _pending(1, status=Status.SKIPPED, detail="skipped by you")
+    columns = ("status", "detail", "subject", "body", "finished_at", "queued_at", "email_sent_at")
+    written = dispatch.write_outcomes(
+        {
+            first: {
+                "status": Status.SENT,
+                "subject": "Stretch, Tom's way",
+                "body": "Calves & hamstrings",
+                "finished_at": sent_at,
+                "email_sent_at": sent_at,
+            },
+            second: {"status": Status.PENDING, "detail": "Attempt 1 failed", "queued_at": NOW},
+            finished: {"status": Status.SENT},
+        },
+        columns,
+    )
+    assert written == 2
+    rows = ReminderDelivery.objects.in_bulk([first, second, finished])
+    assert (rows[first].status, rows[first].subject, rows[first].body) == (
+        Status.SENT,
+        "Stretch, Tom's way",
+        "Calves & hamstrings",
+    )
+    assert (rows[first].finished_at, rows[first].email_sent_at) == (sent_at, sent_at)
+    assert (rows[second].status, rows[second].detail, rows[second].queued_at) == (
+        Status.PENDING,
+        "Attempt 1 failed",
+        NOW,
+    )
+    assert (rows[second].finished_at, rows[second].email_sent_at) == (None, None)
+    assert (rows[finished].status, rows[finished].detail) == (Status.SKIPPED, "skipped by you")

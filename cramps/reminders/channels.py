@@ -130,7 +130,7 @@ def _email_many(pairs, claimed) -> dict[int, Exception]:
     try:
         for delivery, composed in pairs:
             try:
-                message = _message(delivery, composed, templates, connection)
+                message = render_email(delivery, composed, templates, connection)
                 _send(connection, message)
             except TransientDeliveryError as exc:
                 errors[delivery.pk] = exc
@@ -168,7 +168,7 @@ def email_context(delivery, composed) -> dict:
     }
 
 
-def _message(delivery, composed, templates, connection=None) -> EmailMultiAlternatives:
+def render_email(delivery, composed, templates, connection=None) -> EmailMultiAlternatives:
     """One reminder email, each part rendered by the engine from this delivery's context."""
     context = email_context(delivery, composed)
     message = EmailMultiAlternatives(

@@ -440,14 +440,48 @@ class _Ends:
             pk: {f: (stamp if v is True else v) for f, v in fields.items()}
             for pk, (_, fields) in self.rows.items()
         }
-        deliveries = []
-        for pk, (delivery, _) in self.rows.items():
-            for field, value in values[pk].items():
-                setattr(delivery, field, value)
-            deliveries.append(delivery)
-        ReminderDelivery.objects.filter(status=Status.SENDING).bulk_update(
-            deliveries, self._COLUMNS
+        write_outcomes(values, self._COLUMNS)
+
+
+def write_outcomes(values: dict[int, dict], columns: tuple[str, ...]) -> int:
+    """{delivery id: {field: value}} in one UPDATE ... FROM (VALUES ...), only of rows still
+    `sending`; a field a row does not name keeps its value. PostgreSQL reads each column's type
+    from the casts in the first row; SQLite needs none. (The ORM's bulk_update builds a CASE per
+    column and row: most of a send batch's time.)"""
+    if not values:
+        return 0
+    fields = [ReminderDelivery._meta.get_field(column) for column in columns]
+    typed = connection.vendor == "postgresql"
+    rows, params = [], []
+    for n, (pk, row) in enumerate(values.items()):
+        cells = [("bigint", pk)] + [
+            (field.db_type(connection), _adapt(field, row.get(field.attname))) for field in fields
+        ]
+        rows.append(
+            "("
+            + ", ".join(f"CAST(%s AS {t})" if typed and n == 0 else "%s" for t, _ in cells)
+            + ")"
         )
+        params += [value for _, value in cells]
+    table = connection.ops.quote_name(ReminderDelivery._meta.db_table)
+    sets = ", ".join(
+        f"{connection.ops.quote_name(field.column)} = "
+        f"COALESCE(v.column{n}, {table}.{connection.ops.quote_name(field.column)})"
+        for n, field in enumerate(fields, start=2)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {sets} FROM (VALUES {', '.join(rows)}) AS v "
+            f"WHERE {table}.id = v.column1 AND {table}.status = %s",
+            [*params, Status.SENDING],
+        )
+        return cursor.rowcount
+
+
+def _adapt(field, value):
+    if value is not None and field.get_internal_type() == "DateTimeField":
+        return connection.ops.adapt_datetimefield_value(value)
+    return value
 
 
 def claim_for_sending(ids) -> list[int]:
