@@ -354,35 +354,103 @@ def test_many_users_due_in_the_same_minute_are_all_dispatched_once(
 # Sends interrupted mid-way
 
 
-def test_a_send_interrupted_by_a_dying_worker_is_failed_later_and_never_resent(
-    owner, django_capture_on_commit_callbacks, monkeypatch
-):
-    delivery = ReminderDelivery.objects.create(
+def _send_dies(delivery, monkeypatch, where):
+    """A batch send whose worker dies at `where` (before or after the hand-over mark)."""
+    from django.core.mail import EmailMultiAlternatives
+
+    def dies(*args, **kwargs):
+        raise SystemExit("killed mid-send")
+
+    if where == "before":
+        monkeypatch.setattr(channels, "_hand_over", dies)
+    else:
+        monkeypatch.setattr(EmailMultiAlternatives, "send", dies)
+    with time_machine.travel(TONIGHT_REMINDER, tick=False), pytest.raises(SystemExit):
+        dispatch.send_batch([delivery.pk])
+    monkeypatch.undo()
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.claimed_at) == (Status.SENDING, TONIGHT_REMINDER)
+    # The in-app notice was written on its own, before the email.
+    assert Notification.objects.filter(delivery=delivery).count() == 1
+
+
+@pytest.fixture
+def due_tonight(owner):
+    return ReminderDelivery.objects.create(
         user=owner, kind=ReminderKind.BEDTIME, occurrence="2026-03-10", due_at=TONIGHT_REMINDER
     )
 
-    def worker_dies(pairs, **options):
-        raise SystemExit("killed mid-send")
 
-    monkeypatch.setattr(channels, "deliver_many", worker_dies)
-    with time_machine.travel(TONIGHT_REMINDER, tick=False), pytest.raises(SystemExit):
-        dispatch.send_batch([delivery.pk])
-    delivery.refresh_from_db()
-    assert (delivery.status, delivery.claimed_at) == (Status.SENDING, TONIGHT_REMINDER)
-    monkeypatch.undo()
+def test_a_send_interrupted_before_its_email_left_is_sent_again_within_two_minutes(
+    due_tonight, django_capture_on_commit_callbacks, monkeypatch
+):
+    _send_dies(due_tonight, monkeypatch, "before")
+    assert due_tonight.handing_to_mail_server_at is None
 
-    # Within the window the send may still be under way: left alone.
+    # Until INTERRUPTED_AFTER the send may still be under way: left alone.
     soon = run_dispatcher(
-        django_capture_on_commit_callbacks, TONIGHT_REMINDER + dt.timedelta(minutes=15)
+        django_capture_on_commit_callbacks, TONIGHT_REMINDER + dt.timedelta(seconds=90)
     )
-    delivery.refresh_from_db()
-    assert (soon.interrupted, delivery.status) == (0, Status.SENDING)
+    due_tonight.refresh_from_db()
+    assert (soon.resumed, due_tonight.status) == (0, Status.SENDING)
 
-    later = TONIGHT_REMINDER + dt.timedelta(minutes=15, seconds=1)
+    later = TONIGHT_REMINDER + dt.timedelta(seconds=91)
     report = run_dispatcher(django_capture_on_commit_callbacks, later)
-    delivery.refresh_from_db()
-    assert (report.interrupted, report.queued) == (1, 0)
-    assert (delivery.status, delivery.detail) == (Status.FAILED, dispatch.INTERRUPTED)
-    assert delivery.finished_at == later
+    due_tonight.refresh_from_db()
+    assert (report.interrupted, report.resumed, report.queued) == (0, 1, 1)
+    assert (due_tonight.status, due_tonight.attempts) == (Status.SENT, 2)
+    assert len(mail.outbox) == 1
+    assert Notification.objects.filter(delivery=due_tonight).count() == 1
+
+
+def test_a_send_interrupted_before_its_email_left_is_skipped_once_stale(
+    due_tonight, django_capture_on_commit_callbacks, monkeypatch
+):
+    _send_dies(due_tonight, monkeypatch, "before")
+    report = run_dispatcher(
+        django_capture_on_commit_callbacks, TONIGHT_REMINDER + dt.timedelta(hours=2)
+    )
+    due_tonight.refresh_from_db()
+    assert (report.resumed, report.stale, report.queued) == (1, 1, 0)
+    assert (due_tonight.status, due_tonight.detail) == (Status.SKIPPED, "stale")
     assert not mail.outbox
-    assert not Notification.objects.exists()
+
+
+def test_a_send_interrupted_after_its_email_was_handed_over_is_failed_and_never_resent(
+    due_tonight, django_capture_on_commit_callbacks, monkeypatch
+):
+    _send_dies(due_tonight, monkeypatch, "after")
+    assert due_tonight.handing_to_mail_server_at == TONIGHT_REMINDER
+
+    later = TONIGHT_REMINDER + dt.timedelta(seconds=91)
+    report = run_dispatcher(django_capture_on_commit_callbacks, later)
+    due_tonight.refresh_from_db()
+    assert (report.interrupted, report.resumed, report.queued) == (1, 0, 0)
+    assert (due_tonight.status, due_tonight.detail) == (Status.FAILED, dispatch.INTERRUPTED)
+    assert due_tonight.finished_at == later
+    assert not mail.outbox  # (the mail server may have it; we never send it a second time)
+    assert Notification.objects.filter(delivery=due_tonight).count() == 1
+
+
+def test_a_hung_worker_whose_send_was_taken_back_does_not_send_it_too(
+    due_tonight, django_capture_on_commit_callbacks
+):
+    """The dispatcher resumed a send it thought dead; the old worker wakes up: the claim check
+    before the hand-over keeps it from sending a second copy."""
+    claimed = dispatch.claim_for_sending([due_tonight.pk])
+    assert claimed == [due_tonight.pk]
+    stale_copy = ReminderDelivery.objects.select_related("user").get(pk=due_tonight.pk)
+    ReminderDelivery.objects.filter(pk=due_tonight.pk).update(
+        claimed_at=TONIGHT_REMINDER - dt.timedelta(minutes=5)
+    )
+    run_dispatcher(django_capture_on_commit_callbacks, TONIGHT_REMINDER)  # resumed and sent
+    assert len(mail.outbox) == 1
+    errors = channels.deliver_many([(stale_copy, _words())], claimed=True)
+    assert isinstance(errors[due_tonight.pk], channels.TakenBack)
+    assert len(mail.outbox) == 1
+
+
+def _words():
+    from cramps.reminders.compose import Composed
+
+    return Composed(None, "Bedtime stretch", "Stretch.", "<p>Stretch.</p>")

@@ -94,6 +94,10 @@ class ReminderDelivery(models.Model):
     # When a send last claimed it (pending -> sending). A row still `sending` long after belongs
     # to a worker that died mid-send: the dispatcher fails it visibly, and never sends it again.
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Set just before its email is handed to the mail server, under the claim. A send that died
+    # before this moment provably sent nothing and is retried; one that died after it may have
+    # arrived and is never sent again.
+    handing_to_mail_server_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserOwnedQuerySet.as_manager()
 

@@ -7,10 +7,14 @@ to call again for the same delivery (the send task retries):
   from rows the send task claimed and loaded just now, never from an older copy: a retry may hold
   a stale one), and that field is set once the mail server accepted the message;
 - in-app: one `Notification` per delivery (the one-to-one `delivery` is unique; a second insert
-  is ignored).
-A reminder goes out whole or not at all: its in-app notice is written only when its email went out
-(or it has none), so a reminder whose email failed is retried or failed as one piece, and its
-retry never leaves a second notice. One email's failure never stops or undoes the others.
+  is ignored), written first and on its own: an email that fails or a worker that dies never
+  takes the notice with it, and a retry never leaves a second one.
+- just before an email is handed to the mail server, `handing_to_mail_server_at` is set, under
+  the send's claim (`claimed`: only while the row is still `sending` with the claim the caller
+  loaded). If the claim was taken back (the dispatcher found the send interrupted), the email is
+  not sent: it comes back as `TakenBack`. A send that dies before the mark provably sent
+  nothing; one that dies after it may have (dispatch never resends it).
+One email's failure never stops or undoes the others.
 
 Every email is rendered by Django's template engine from its own context (`email_context`):
 subject, plain text and HTML. A batch stays cheap because its data is read in a fixed number of
@@ -55,6 +59,11 @@ class TransientDeliveryError(Exception):
     """A failure that may pass: the send task retries it with backoff."""
 
 
+class TakenBack(Exception):
+    """The dispatcher took this send back (found interrupted) before its email was handed over:
+    not sent here; the retry it queued sends it."""
+
+
 def deliver(delivery, composed) -> None:
     errors = deliver_many([(delivery, composed)])
     if delivery.pk in errors:
@@ -75,16 +84,15 @@ def deliver_many(pairs, schedules: dict | None = None, claimed=False) -> dict[in
         return {}
     keys = {(d.user_id, d.kind) for d, _ in pairs}
     choices = _choices(keys) if schedules is None else _choices_from(keys, schedules)
-    emails = [(d, c) for d, c in pairs if choices[(d.user_id, d.kind)][1] and d.user.email]
-    errors = _email_many(emails, claimed) if emails else {}
     notices = [
         Notification(user=d.user, delivery=d, title=c.subject, body=c.text)
         for d, c in pairs
-        if choices[(d.user_id, d.kind)][0] and d.pk not in errors
+        if choices[(d.user_id, d.kind)][0]
     ]
     if notices:
         Notification.objects.bulk_create(notices, ignore_conflicts=True)
-    return errors
+    emails = [(d, c) for d, c in pairs if choices[(d.user_id, d.kind)][1] and d.user.email]
+    return _email_many(emails, claimed) if emails else {}
 
 
 def _defaults() -> tuple[bool, bool]:
@@ -131,7 +139,9 @@ def _email_many(pairs, claimed) -> dict[int, Exception]:
         for delivery, composed in pairs:
             try:
                 message = render_email(delivery, composed, templates, connection)
-                _send(connection, message)
+                _send(connection, message, lambda d=delivery: _hand_over(d, claimed))
+            except TakenBack as exc:
+                errors[delivery.pk] = exc
             except TransientDeliveryError as exc:
                 errors[delivery.pk] = exc
                 # The connection may be broken: the next message opens a new one.
@@ -188,11 +198,25 @@ def render_email(delivery, composed, templates, connection=None) -> EmailMultiAl
     return message
 
 
-def _send(connection, message) -> None:
+def _hand_over(delivery, claimed) -> bool:
+    """Marks the moment before the email leaves; False if the claim was taken back meanwhile."""
+    rows = ReminderDelivery.objects.filter(pk=delivery.pk)
+    if claimed:
+        rows = rows.filter(status=ReminderDelivery.Status.SENDING, claimed_at=delivery.claimed_at)
+    now = timezone.now()
+    if not rows.update(handing_to_mail_server_at=now):
+        return False
+    delivery.handing_to_mail_server_at = now
+    return True
+
+
+def _send(connection, message, hand_over) -> None:
     try:
         # Opened by the first message (or again after a failure), then kept open: send_messages
         # closes only a connection it opened itself.
         connection.open()
+        if not hand_over():
+            raise TakenBack("taken back by the dispatcher before the email was handed over")
         message.send(fail_silently=False)  # through `connection`
     except _TRANSIENT as exc:
         raise TransientDeliveryError(f"email not sent, will retry: {exc!r}") from exc

@@ -19,9 +19,13 @@ Exactly once, by construction:
   message finds nothing to do.
 - A reminder past its window (`windows.closed`) is marked skipped as "stale", never sent late.
 - A send that fails as a whole after its claim (the database went away mid-batch) puts its rows
-  back to pending for the task's retry, or fails them after MAX_ATTEMPTS. A row still `sending`
-  INTERRUPTED_AFTER its claim belongs to a worker that died mid-send: we cannot know whether its
-  email left, so it is never sent again but failed, visibly ("interrupted").
+  back to pending for the task's retry, or fails them after MAX_ATTEMPTS.
+- A row still `sending` INTERRUPTED_AFTER its claim belongs to a worker that died (or hung)
+  mid-send. Its in-app notice, if any, was written on its own before the email. If its email was
+  not yet handed to the mail server (`handing_to_mail_server_at` unset for this claim), nothing
+  left: it goes back to pending and is queued again in the same run (or skipped if past its
+  window); the claim check before the hand-over keeps a hung worker from sending it as well. If
+  it was handed over, it may have arrived: it is failed, visibly ("interrupted"), never resent.
 """
 
 import dataclasses
@@ -52,9 +56,11 @@ SEND_BATCH = 200  # delivery ids per send message: 100,000 reminders are 500 mes
 REQUEUE_AFTER = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 4
 # A batch of 200 is sent in well under a second: a row `sending` this long after its claim was
-# left by a worker that died (or hung) mid-send.
-INTERRUPTED_AFTER = dt.timedelta(minutes=15)
+# left by a worker that died (or hung) mid-send. With beat every minute, such a send is found
+# within about two minutes, well before the bedtime it was for.
+INTERRUPTED_AFTER = dt.timedelta(seconds=90)
 INTERRUPTED = "interrupted while sending; it may or may not have arrived"
+RESUMED = "interrupted before its email left; sent again"
 
 
 @dataclasses.dataclass
@@ -66,7 +72,8 @@ class DispatchReport:
     queued: int = 0  # deliveries published to the broker (the publisher counts them)
     stale: int = 0  # deliveries skipped as too late
     unpublished: int = 0  # left pending because the broker refused them
-    interrupted: int = 0  # left `sending` by a worker that died: failed, never resent
+    interrupted: int = 0  # left `sending` after the hand-over by a worker that died: failed
+    resumed: int = 0  # left `sending` before any hand-over: back to pending, sent again
     broker_down: bool = False
 
 
@@ -74,7 +81,7 @@ def dispatch_due(now: dt.datetime | None = None) -> DispatchReport:
     """Advance every due schedule and stamp every sendable delivery; publish `report.to_send`."""
     now = now or timezone.now()
     report = DispatchReport(stamp=now)
-    report.interrupted = _fail_interrupted(now)
+    report.interrupted, report.resumed = _recover_interrupted(now)
     while _advance_batch(now, report):
         pass
     while _queue_batch(now, report):
@@ -89,16 +96,24 @@ def unqueue(ids: list[int], stamp: dt.datetime) -> int:
     ).update(queued_at=None)
 
 
-def _fail_interrupted(now) -> int:
-    """Rows `sending` for longer than INTERRUPTED_AFTER: their email may or may not have left, so
-    they are failed (shown on the notifications page), never sent again."""
+def _recover_interrupted(now) -> tuple[int, int]:
+    """Rows `sending` for longer than INTERRUPTED_AFTER: (failed, resumed). Those whose email was
+    handed to the mail server under this claim may have arrived: failed (shown on the
+    notifications page), never sent again. The others sent nothing: back to pending, unqueued,
+    so this run's queue pass sends them again (or skips them as stale)."""
     # Matches the partial index `delivery_sending` (status sending, by claimed_at).
-    count = ReminderDelivery.objects.filter(
+    stuck = ReminderDelivery.objects.filter(
         status=Status.SENDING, claimed_at__lt=now - INTERRUPTED_AFTER
-    ).update(status=Status.FAILED, detail=INTERRUPTED, finished_at=now)
-    if count:
-        logger.warning("%d reminders were interrupted while sending: marked failed", count)
-    return count
+    )
+    failed = stuck.filter(handing_to_mail_server_at__gte=F("claimed_at")).update(
+        status=Status.FAILED, detail=INTERRUPTED, finished_at=now
+    )
+    resumed = stuck.update(status=Status.PENDING, queued_at=None, detail=RESUMED)
+    if failed:
+        logger.warning("%d reminders were interrupted after their email left: failed", failed)
+    if resumed:
+        logger.warning("%d reminders were interrupted before their email left: resent", resumed)
+    return failed, resumed
 
 
 # Schedules -> deliveries
@@ -295,16 +310,18 @@ def send_batch(delivery_ids: list[int]) -> dict[int, SendResult]:
     """Send the given deliveries that are still pending; {id: result} for those it claimed.
 
     The claim (pending -> sending, attempts + 1) commits first, so a redelivered or duplicate
-    message finds nothing to do. The batch is then sent as a batch: the same ten queries for one
-    reminder or five hundred (`compose.compose_many`, `channels.deliver_many`), its emails through
+    message finds nothing to do. The batch is then sent as a batch: the same few queries for one
+    reminder or five hundred (`compose.compose_many`, `channels.deliver_many`) plus one hand-over
+    mark per email, its emails through
     one mail connection, and every reminder's outcome (with its email stamp) written by one
-    conditional UPDATE, in one transaction. Outcomes stay each reminder's own: one that cannot be
+    conditional UPDATE. Outcomes stay each reminder's own: one that cannot be
     composed, or whose email fails, never fails, holds back or resends another.
 
     If the batch fails as a whole after the claim (a database error), `_release` puts its rows
     still `sending` back to pending (failed after MAX_ATTEMPTS) and the error is raised again: the
     task retries the batch with backoff. If the process dies mid-batch, the rows stay `sending`
-    and the dispatcher fails them after INTERRUPTED_AFTER: at most once, never twice.
+    and the dispatcher finds them after INTERRUPTED_AFTER: resent if their email was not handed
+    over yet, else failed; never twice.
     """
     claimed = claim_for_sending(delivery_ids)
     if not claimed:
@@ -371,10 +388,13 @@ def _send_claimed(claimed: list[int], deliveries: dict) -> dict[int, SendResult]
         else:
             pairs.append((delivery, composed[delivery.pk]))
 
+    # Not in a transaction: each notice and each hand-over mark is committed as it is written.
+    failures = channels.deliver_many(pairs, schedules=schedules, claimed=True)
     with transaction.atomic():
-        failures = channels.deliver_many(pairs, schedules=schedules, claimed=True)
         for delivery, words in pairs:
             exc = failures.get(delivery.pk)
+            if isinstance(exc, channels.TakenBack):
+                continue  # the dispatcher took it back and queued it again
             if exc is None:
                 ends.finish(
                     delivery,
