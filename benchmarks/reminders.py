@@ -105,7 +105,7 @@ def _run(users, send, redis, profile):
     # own floor, measured on the same rows just before it.
     small = _dispatch_round(max(users // 10, 1), "small")
     rows = [small["create"], small["row"]]
-    big = _dispatch_round(users, "bench")
+    big = _dispatch_round(users, "bench", profile=profile)
     rows += [big["create"], big["row"]]
     messages = redis.llen(QUEUE)
 
@@ -123,7 +123,7 @@ def _run(users, send, redis, profile):
     return [*rows, worker["row"], ("ratios", 0, 0, ratios_ok)]
 
 
-def _dispatch_round(users, prefix):
+def _dispatch_round(users, prefix, profile=False):
     """Create `users` due now; time the floor (rolled back), then the dispatcher on those rows."""
     from django.db import connection
 
@@ -141,9 +141,20 @@ def _dispatch_round(users, prefix):
     floor = _dispatch_floor(due)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")  # the floor's rolled-back rows cost the dispatcher nothing
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     started = time.perf_counter()
     report = dispatch.dispatch_due()
     seconds = time.perf_counter() - started
+    if profiler is not None:
+        from django.conf import settings
+
+        profiler.disable()
+        _write_profile(profiler, settings.VAR_DIR / "bench-dispatch-profile.txt")
     started = time.perf_counter()
     tasks.publish(report)
     publish = time.perf_counter() - started
