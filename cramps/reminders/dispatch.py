@@ -35,7 +35,7 @@ import logging
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import DateTimeField, F, Q, Value
+from django.db.models import F, Q, Value
 from django.utils import timezone
 
 from cramps.models import ReminderDelivery, ReminderSchedule
@@ -182,14 +182,8 @@ def _delivery_columns(now, stale: bool) -> dict:
             value = now
         else:
             value = field.get_default()
-        columns[field.column] = (
-            value
-            if hasattr(value, "resolve_expression")
-            else Value(
-                value,
-                output_field=field if not isinstance(field, DateTimeField) else DateTimeField(),
-            )
-        )
+        expression = hasattr(value, "resolve_expression")
+        columns[field.column] = value if expression else Value(value, output_field=field)
     return columns
 
 
