@@ -4,19 +4,14 @@ Every view reaches rows through `Model.objects.for_user(request.user)`: anyone e
 """
 
 import datetime as dt
-import hashlib
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -37,11 +32,6 @@ from cramps.models import (
 from cramps.reminders.schedule import delete_session
 
 PAGE_SIZE = 25
-# A cached page is checked against its fingerprint on every request; the timeout only bounds
-# the memory it holds and how long a template or library edit takes to show.
-PAGE_CACHE_SECONDS = 600
-# Pages are cached with this in place of the CSRF token; each response gets its own token.
-_CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
 
 
 @dataclass(frozen=True)
@@ -289,43 +279,6 @@ def delete(request, kind, pk):
     return _delete(request, KINDS[kind], pk)
 
 
-def render_fingerprinted(request, template, fingerprint, get_context, *key, cacheable=True):
-    """`template` with `get_context()`; a GET served again from the cache while the page's
-    fingerprint (every row it shows, see `daily`) and the user's settings are unchanged.
-
-    A hit costs the fingerprint query and no render. The cached HTML is the user's own (the key
-    holds the user's every field) and never holds a CSRF token, a CSP nonce or a message.
-    """
-    base = {"unread_notifications": fingerprint.unread_notifications}  # the bell: no query
-    pending = len(messages.get_messages(request))
-    if request.method != "GET" or pending or not cacheable:
-        return render(request, template, {**get_context(), **base})
-    user = request.user
-    parts = (template, request.get_full_path(), fingerprint.digest, *key)
-    parts += tuple(getattr(user, f.attname) for f in user._meta.concrete_fields)
-    cache_key = "page:" + hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
-    content = cache.get(cache_key)
-    if content is None:
-        context = {**get_context(), **base, "csrf_token": _CSRF_PLACEHOLDER}
-        content = render_to_string(template, context, request).encode()
-        if "_csp_nonce" not in vars(request):
-            cache.set(cache_key, content, PAGE_CACHE_SECONDS)
-    placeholder = _CSRF_PLACEHOLDER.encode()
-    if placeholder in content:
-        content = content.replace(placeholder, get_token(request).encode())
-    return HttpResponse(content)
-
-
-def _page_number(value) -> int:
-    """`?page=` as the paginator's `get_page` reads it: 1 when it is not a number, 0 when it is
-    below 1 (no page: the paginator then shows the last one)."""
-    try:
-        number = int(value or 1)
-    except ValueError:
-        return 1
-    return min(max(0, number), 1_000_000)  # past the end either way: the SQL gets no huge offset
-
-
 @login_required
 def history(request):
     # One count query per kind: six, however long the history is.
@@ -338,22 +291,12 @@ def history_list(request, kind):
     kind = KINDS.get(kind)
     if kind is None:
         raise Http404("No such kind of entry")
-    user = request.user
-    number = _page_number(request.GET.get("page"))
-    offset = max(0, number - 1) * PAGE_SIZE
-    fingerprint = daily.history_fingerprint(kind.model, user, PAGE_SIZE, offset)
-
-    def context():
-        page = Paginator(kind.rows(user), PAGE_SIZE).get_page(request.GET.get("page"))
-        return {
-            "kind": kind,
-            "page": page,
-            "add_url": reverse(kind.url_name("add")) if kind.form else "",
-            "edit_name": kind.url_name("edit"),
-            "delete_name": kind.url_name("delete"),
-        }
-
-    # Out of range, the paginator shows the last page, which the fingerprint did not read.
-    in_range = number == 1 or (number > 1 and offset < fingerprint.count)
-    template = "cramps/logs/history_list.html"
-    return render_fingerprinted(request, template, fingerprint, context, cacheable=in_range)
+    page = Paginator(kind.rows(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "kind": kind,
+        "page": page,
+        "add_url": reverse(kind.url_name("add")) if kind.form else "",
+        "edit_name": kind.url_name("edit"),
+        "delete_name": kind.url_name("delete"),
+    }
+    return render(request, "cramps/logs/history_list.html", context)
