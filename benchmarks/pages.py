@@ -227,7 +227,6 @@ def _create_user(username: str, days: int, rng: random.Random):
     """A user in Berlin with `days` days of history ending now; today looks the same for all."""
     from django.utils import timezone
 
-    from cramps import daily
     from cramps.models import (
         CheckIn,
         CrampEpisode,
@@ -247,7 +246,7 @@ def _create_user(username: str, days: int, rng: random.Random):
     )
     techniques = list(ReliefTechnique.objects.order_by("slug"))
     foods = list(FoodItem.objects.order_by("slug"))
-    routine = daily.bedtime_routine() or techniques[0]
+    routine = ReliefTechnique.bedtime_routine() or techniques[0]
     assert techniques and foods, "the relief library fixtures are empty"
     now = timezone.now()
     today = user.local_today()

@@ -4,7 +4,6 @@ Every view reaches rows through `Model.objects.for_user(request.user)`: anyone e
 """
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -19,7 +18,6 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from cramps import daily
 from cramps.forms.logs import DrinkForm, EpisodeForm, ExerciseForm, IntakeForm, StretchForm
 from cramps.models import (
     CheckIn,
@@ -27,6 +25,7 @@ from cramps.models import (
     ExerciseSession,
     HydrationEntry,
     IntakeEntry,
+    ReliefTechnique,
     StretchEntry,
 )
 from cramps.reminders.schedule import delete_session
@@ -46,14 +45,11 @@ class Kind:
     title: str
     add_title: str = ""
     intro: str = ""
-    related: tuple = ()
-    prefetch: Callable | None = None  # builds a fresh Prefetch for each list
     # Exercise sessions drive reminders: saved and deleted through `cramps.reminders.schedule`.
     refreshes_reminders: bool = False
 
     def rows(self, user):
-        rows = self.model.objects.for_user(user).select_related(*self.related)
-        return rows.prefetch_related(self.prefetch()) if self.prefetch else rows
+        return self.model.objects.for_user(user).with_details()
 
     def url_name(self, action):
         return f"cramps:{self.url}_{action}"
@@ -87,7 +83,6 @@ CRAMPS = Kind(
     title="Cramps",
     add_title="Log a cramp",
     intro="Tap the leg and how bad it was, then Save. The rest is optional.",
-    prefetch=daily.trials_prefetch,
 )
 DRINKS = Kind(
     "drinks",
@@ -108,7 +103,6 @@ INTAKE = Kind(
     title="Food and minerals",
     add_title="Log food or a supplement",
     intro="Choose a food from the list, or enter the amounts on a supplement's label.",
-    related=("food",),
 )
 STRETCHES = Kind(
     "stretches",
@@ -118,7 +112,6 @@ STRETCHES = Kind(
     noun="stretch",
     title="Stretches",
     add_title="Log a stretch",
-    related=("technique",),
 )
 EXERCISE = Kind(
     "exercise",
@@ -237,7 +230,7 @@ def episode_add(request):
 def bedtime_routine_done(request):
     """One tap: the bedtime routine is done now, and the day's check-in says so."""
     user = request.user
-    routine = daily.bedtime_routine()
+    routine = ReliefTechnique.bedtime_routine()
     if routine is None:
         messages.error(request, "The bedtime routine is not in the library yet.")
         return redirect(_next_url(request))
@@ -249,7 +242,7 @@ def bedtime_routine_done(request):
         occasion=StretchEntry.Occasion.BEFORE_BED,
         at=user.local_now(),
     )
-    daily.tick_habit(user, user.local_today(), "stretched_before_bed")
+    CheckIn.objects.record(user, user.local_today(), stretched_before_bed=True)
     messages.success(request, f"Bedtime routine logged: {STRETCHES.describe(entry)}. Sleep well.")
     return redirect(_next_url(request))
 

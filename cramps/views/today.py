@@ -7,7 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from cramps import daily
+from cramps.days import day_entries
+from cramps.forms.choices import QUICK_DRINKS_ML
 from cramps.forms.logs import CheckInForm
 from cramps.models import CheckIn
 
@@ -30,13 +31,12 @@ def _day_page(request, day):
     if request.method == "POST":
         form = CheckInForm(request.POST)
         if form.is_valid():
-            # One check-in per local date: a second save updates it, never raises.
-            CheckIn.objects.update_or_create(user=user, date=day, defaults=form.cleaned_data)
+            CheckIn.objects.record(user, day, **form.cleaned_data)
             messages.success(request, "Check-in saved.")
             return redirect("cramps:today" if day == user.local_today() else request.path)
     is_today = day == user.local_today()
     checkin = CheckIn.objects.for_user(user).filter(date=day).first()
-    entries = daily.day_entries(user, day)
+    entries = day_entries(user, day)
     if form is None:
         form = CheckInForm(initial=CheckInForm.initial_for(checkin, entries))
     context = {
@@ -47,7 +47,7 @@ def _day_page(request, day):
         "checkin": checkin,
         "form": form,
         "entries": entries,
-        "totals": daily.day_totals(user, day),
-        "quick_drinks": daily.QUICK_DRINKS_ML,
+        "totals": entries.totals(user),
+        "quick_drinks": QUICK_DRINKS_ML,
     }
     return render(request, "cramps/today.html", context)
