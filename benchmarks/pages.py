@@ -53,7 +53,7 @@ from urllib.parse import urlsplit
 
 from benchmarks import throwaway_db
 
-BENCH_DB = "crampless_pagebench"
+BENCH_DB = os.environ.get("PAGEBENCH_DB", "crampless_pagebench")
 BASE_DIR = Path(__file__).resolve().parent.parent
 LIBRARY_FIXTURES = ("techniques", "tips", "red_flags", "foods")
 TARGET_RATIO = 0.5

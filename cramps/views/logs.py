@@ -40,9 +40,11 @@ class Kind:
     slug: str  # in /history/<slug>/
     model: type
     form: type | None
-    url: str  # URL name prefix: "<url>_add", "<url>_edit", "<url>_delete"
+    edit_url: str  # URL names, written out so a search for one finds its uses
+    delete_url: str
     noun: str
     title: str
+    add_url: str = ""  # none for a check-in: it is made on its day's page
     add_title: str = ""
     intro: str = ""
     # Exercise sessions drive reminders: saved and deleted through `cramps.reminders.schedule`.
@@ -50,9 +52,6 @@ class Kind:
 
     def rows(self, user):
         return self.model.objects.for_user(user).with_details()
-
-    def url_name(self, action):
-        return f"cramps:{self.url}_{action}"
 
     @staticmethod
     def describe(entry) -> str:
@@ -78,7 +77,9 @@ CRAMPS = Kind(
     "cramps",
     CrampEpisode,
     EpisodeForm,
-    url="episode",
+    edit_url="cramps:episode_edit",
+    delete_url="cramps:episode_delete",
+    add_url="cramps:episode_add",
     noun="cramp",
     title="Cramps",
     add_title="Log a cramp",
@@ -88,7 +89,9 @@ DRINKS = Kind(
     "drinks",
     HydrationEntry,
     DrinkForm,
-    url="drink",
+    edit_url="cramps:drink_edit",
+    delete_url="cramps:drink_delete",
+    add_url="cramps:drink_add",
     noun="drink",
     title="Drinks",
     add_title="Log a drink",
@@ -98,7 +101,9 @@ INTAKE = Kind(
     "intake",
     IntakeEntry,
     IntakeForm,
-    url="intake",
+    edit_url="cramps:intake_edit",
+    delete_url="cramps:intake_delete",
+    add_url="cramps:intake_add",
     noun="food or supplement",
     title="Food and minerals",
     add_title="Log food or a supplement",
@@ -108,7 +113,9 @@ STRETCHES = Kind(
     "stretches",
     StretchEntry,
     StretchForm,
-    url="stretch",
+    edit_url="cramps:stretch_edit",
+    delete_url="cramps:stretch_delete",
+    add_url="cramps:stretch_add",
     noun="stretch",
     title="Stretches",
     add_title="Log a stretch",
@@ -117,14 +124,24 @@ EXERCISE = Kind(
     "exercise",
     ExerciseSession,
     ExerciseForm,
-    url="exercise",
+    edit_url="cramps:exercise_edit",
+    delete_url="cramps:exercise_delete",
+    add_url="cramps:exercise_add",
     noun="exercise session",
     title="Exercise",
     add_title="Plan or log exercise",
     intro="Plan a session ahead to get a warm-up reminder, or log one you did.",
     refreshes_reminders=True,
 )
-CHECKINS = Kind("checkins", CheckIn, None, url="checkin", noun="check-in", title="Check-ins")
+CHECKINS = Kind(
+    "checkins",
+    CheckIn,
+    None,
+    edit_url="cramps:checkin_edit",
+    delete_url="cramps:checkin_delete",
+    noun="check-in",
+    title="Check-ins",
+)
 KINDS = {kind.slug: kind for kind in (CRAMPS, DRINKS, INTAKE, STRETCHES, EXERCISE, CHECKINS)}
 
 
@@ -171,7 +188,7 @@ def _form_page(request, kind, form, entry=None):
         "entry": entry,
         "title": f"Edit {kind.noun}" if entry else kind.add_title,
         "next": _next_url(request),
-        "delete_url": reverse(kind.url_name("delete"), args=[entry.pk]) if entry else "",
+        "delete_url": reverse(kind.delete_url, args=[entry.pk]) if entry else "",
     }
     return render(request, "cramps/logs/entry_form.html", context)
 
@@ -288,8 +305,6 @@ def history_list(request, kind):
     context = {
         "kind": kind,
         "page": page,
-        "add_url": reverse(kind.url_name("add")) if kind.form else "",
-        "edit_name": kind.url_name("edit"),
-        "delete_name": kind.url_name("delete"),
+        "add_url": reverse(kind.add_url) if kind.add_url else "",
     }
     return render(request, "cramps/logs/history_list.html", context)
