@@ -464,12 +464,9 @@ class CheckInForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, label in CheckIn.HABITS:
             self.fields[name] = _yes_no(label, "Not today")
-        # Habits first, the note last.
+        # Habits first, the note last: templates/cramps/_checkin_fields.html renders them in
+        # this order, by hand (no crispy layout: it was a sixth of the today page's time).
         self.order_fields([name for name, _label in CheckIn.HABITS])
-        self.helper = _helper(
-            *[Field(name, template=BUTTONS, wrapper_class="habit") for name, _ in CheckIn.HABITS],
-            "note",
-        )
 
     @classmethod
     def initial_for(cls, checkin, entries) -> dict:
