@@ -52,7 +52,8 @@ class EntryQuerySet(UserOwnedQuerySet):
 
     def with_details(self):
         """What a list shows beside each entry (a food's or technique's name): no query a row."""
-        return self.select_related(*self.model.DETAILS)
+        # Never `select_related()` with no names: that joins every foreign key (the user too).
+        return self.select_related(*self.model.DETAILS) if self.model.DETAILS else self
 
 
 class CrampEpisodeQuerySet(EntryQuerySet):
