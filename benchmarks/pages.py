@@ -1,8 +1,12 @@
 """`python -m benchmarks.pages`: the main pages against a bare Django view, over HTTP.
 
-The bar: the today page, the cramp history and the "cramp now" guide each serve at least half
-the requests per second of a bare view (a tiny HttpResponse) behind the same middleware and the
-same server, with a small number of queries that does not grow with a user's history.
+The bars (issue 7), each a page's requests per second against a bare view (a tiny HttpResponse)
+behind the same middleware and the same server, with a number of queries that does not grow
+with a user's history:
+- the today page (a year of data) and the cramp history: at least 0.25x, every request rendered
+  from the database (no page cache: the check below fails a page served from a cache);
+- the "cramp now" guide signed in: at least 0.4x, rendered each request too;
+- the guide for a visitor: at least 0.8x, through Django's cache framework (`public_page`).
 
 1. A throwaway database: `crampless_pagebench` on the PostgreSQL server DATABASE_URL names (the
    database named in the URL is never touched), or, when DATABASE_URL is not a PostgreSQL URL,
@@ -53,10 +57,9 @@ from urllib.parse import urlsplit
 
 from benchmarks import throwaway_db
 
-BENCH_DB = "crampless_pagebench"
+BENCH_DB = os.environ.get("PAGEBENCH_DB", "crampless_pagebench")
 BASE_DIR = Path(__file__).resolve().parent.parent
 LIBRARY_FIXTURES = ("techniques", "tips", "red_flags", "foods")
-TARGET_RATIO = 0.5
 # The Procfile's default (WEB_CONCURRENCY); sync workers, gunicorn's default class.
 WORKERS = 2
 ZONE = "Europe/Berlin"
@@ -74,17 +77,16 @@ class Page:
     signed_in: bool
     marker: str  # text the page must contain: a 200 that is the login form is not the page
     bare: bool = False
-    in_bar: bool = True  # False: shown for information, never a FAIL
+    target: float = 0.0  # the bar: at least this ratio to the bare view (0: the bare view)
 
 
 PAGES = (
     Page("bare view, signed in", BARE, True, "ok", bare=True),
-    Page("today", "/today/", True, "Today's log"),
-    Page("cramp history", "/history/cramps/", True, "Tried:"),
-    # The bar is the guide for a visitor; a signed-in user's guide is shown beside it.
-    Page("guide, signed in", "/cramp-now/", True, "Log out", in_bar=False),
+    Page("today", "/today/", True, "Today's log", target=0.25),
+    Page("cramp history", "/history/cramps/", True, "Tried:", target=0.25),
+    Page("guide, signed in", "/cramp-now/", True, "Log out", target=0.4),
     Page("bare view, visitor", BARE, False, "ok", bare=True),
-    Page("guide, visitor", "/cramp-now/", False, "Log in"),
+    Page("guide, visitor", "/cramp-now/", False, "Log in", target=0.8),
 )
 
 
@@ -227,7 +229,6 @@ def _create_user(username: str, days: int, rng: random.Random):
     """A user in Berlin with `days` days of history ending now; today looks the same for all."""
     from django.utils import timezone
 
-    from cramps import daily
     from cramps.models import (
         CheckIn,
         CrampEpisode,
@@ -247,7 +248,7 @@ def _create_user(username: str, days: int, rng: random.Random):
     )
     techniques = list(ReliefTechnique.objects.order_by("slug"))
     foods = list(FoodItem.objects.order_by("slug"))
-    routine = daily.bedtime_routine() or techniques[0]
+    routine = ReliefTechnique.bedtime_routine() or techniques[0]
     assert techniques and foods, "the relief library fixtures are empty"
     now = timezone.now()
     today = user.local_today()
@@ -467,11 +468,20 @@ def _headers(page: Page, setup: Setup) -> dict:
     return {"Cookie": "; ".join(f"{name}={value}" for name, value in setup.cookies.items())}
 
 
+_TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
 def _check(port: int, page: Page, headers: dict) -> None:
-    """The page as served: a 200 with its own content (a redirect to login would be fast)."""
+    """The page as served: a 200 with its own content (a redirect to login would be fast); a
+    signed-in page rendered for this request (a CSRF token masked anew: no stored HTML)."""
     status, body = _get(port, page.path, headers)
     if status != 200 or page.marker.encode() not in body:
         raise RuntimeError(f"{page.path} answered {status} without {page.marker!r}")
+    if page.signed_in and not page.bare:
+        _status, again = _get(port, page.path, headers)
+        tokens = set(_TOKEN.findall(body)), set(_TOKEN.findall(again))
+        if not tokens[0] or not tokens[0].isdisjoint(tokens[1]):
+            raise RuntimeError(f"{page.path}: the same CSRF token twice: a stored page")
 
 
 def _measure_all(port: int, setup: Setup, tool: str, server) -> dict:
@@ -717,19 +727,19 @@ def _print(setup, counts, measures, tool, args, postgres, server_url, port) -> b
         errors = sum(m.errors for m in measures[page])
         if page.bare:
             verdict = "1.0x" if page.signed_in else "1.0x for visitors"
-        elif not page.in_bar:
-            verdict = "(not in the bar)"
         else:
-            ok = ratio >= TARGET_RATIO and same and errors == 0 and bool(quiet)
+            ok = ratio >= page.target and same and errors == 0 and bool(quiet)
             all_ok &= ok
             reasons = [] if quiet else ["machine busy in every round: run again"]
-            if ratio < TARGET_RATIO:
-                reasons.append(f"< {TARGET_RATIO}x")
+            if ratio < page.target:
+                reasons.append(f"< {page.target}x")
             if not same:
                 reasons.append("queries grow")
             if errors:
                 reasons.append(f"{errors} bad answers")
-            verdict = "PASS" if ok else "FAIL (" + ", ".join(reasons) + ")"
+            verdict = f">= {page.target}x: " + (
+                "PASS" if ok else "FAIL (" + ", ".join(reasons) + ")"
+            )
         queries = f"{figures['day']}/{figures['year']}"
         if figures["year_cold"] != figures["year"]:
             queries += f" ({figures['year_cold']} cold)"
@@ -750,7 +760,7 @@ def _print(setup, counts, measures, tool, args, postgres, server_url, port) -> b
             for statement in sql:
                 print(f"    - {_shorten(statement)}")
     print()
-    print("  PASS: every page at >= 0.5x the bare view" if all_ok else "  FAIL: see above")
+    print("  PASS: every page meets its bar" if all_ok else "  FAIL: see above")
     return all_ok
 
 

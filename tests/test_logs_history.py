@@ -168,3 +168,15 @@ def test_history_pages_make_the_same_queries_with_a_year_of_data(
     assert CrampEpisode.objects.count() == ExerciseSession.objects.count() == 365
     assert HydrationEntry.objects.count() == 365
     _history_queries(owner_client, django_assert_num_queries)
+
+
+def test_entries_logged_at_the_same_minute_page_newest_first_with_none_lost(owner_client, owner):
+    # 30 drinks at one instant: only the primary key orders them, so page 2 neither repeats a
+    # row of page 1 nor skips one.
+    for ml in range(301, 331):
+        HydrationFactory(user=owner, at=NOW, amount_ml=ml)
+    shown = []
+    for page in ("1", "2"):
+        rows = owner_client.get(f"/history/drinks/?page={page}").context["page"].object_list
+        shown += [row.amount_ml for row in rows]
+    assert shown == list(range(330, 300, -1))  # the last saved first, each once

@@ -229,13 +229,13 @@ def test_the_check_in_date_is_the_local_date_behind_utc(client, db):
 
 
 def _today_queries(django_assert_num_queries, client):
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         # 1. the session  2. the user
         # 3. the day's check-in
         # 4. the day's cramps  5. their trials with techniques (one prefetch)
         # 6. drinks  7. intake with foods  8. stretches with techniques  9. exercise
-        # 10. the drinks total  11. the mineral totals (one aggregate each)
-        # 12. the bell's unread count (base template)
+        # (the drinks and mineral totals are summed from rows 6 and 7: no query)
+        # 10. the bell's unread count (base template)
         response = client.get("/today/")
     assert response.status_code == 200
 

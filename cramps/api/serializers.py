@@ -15,7 +15,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from rest_framework import exceptions, serializers
 
-from cramps import daily
+from cramps.forms import choices as daily
 from cramps.models import (
     CheckIn,
     CrampEpisode,

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from cramps import daily
+from cramps.forms import choices
 from cramps.models import (
     CheckIn,
     CrampEpisode,
@@ -136,8 +136,8 @@ class EpisodeForm(_LogForm):
     started_at = LocalDateTimeField(label="When it started")
     duration = forms.ChoiceField(
         label="How long",
-        choices=[(key, label) for key, label, _seconds in daily.DURATIONS],
-        initial=daily.DEFAULT_DURATION,
+        choices=[(key, label) for key, label, _seconds in choices.DURATIONS],
+        initial=choices.DEFAULT_DURATION,
         widget=forms.RadioSelect,
         required=False,
     )
@@ -180,7 +180,7 @@ class EpisodeForm(_LogForm):
         earlier = {}
         if self.instance.pk:
             earlier = {t.technique_id: t.outcome or "tried" for t in self.instance.trials.all()}
-            self.initial["duration"] = daily.duration_for_seconds(self.instance.duration_seconds)
+            self.initial["duration"] = choices.duration_for_seconds(self.instance.duration_seconds)
         for technique in self.techniques:
             initial = earlier.get(technique.pk) or ("tried" if technique.slug in tried else "")
             self.fields[self.trial_field(technique)] = forms.ChoiceField(
@@ -238,8 +238,8 @@ class EpisodeForm(_LogForm):
         else:
             # An edit that keeps the same choice keeps the exact stored figure.
             old = self.instance.duration_seconds
-            unchanged = old and daily.duration_for_seconds(old) == key
-            self.instance.duration_seconds = old if unchanged else daily.seconds_for_duration(key)
+            unchanged = old and choices.duration_for_seconds(old) == key
+            self.instance.duration_seconds = old if unchanged else choices.seconds_for_duration(key)
         return data
 
     def trials(self):
@@ -464,12 +464,9 @@ class CheckInForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, label in CheckIn.HABITS:
             self.fields[name] = _yes_no(label, "Not today")
-        # Habits first, the note last.
+        # Habits first, the note last: templates/cramps/_checkin_fields.html renders them in
+        # this order, by hand (no crispy layout: it was a sixth of the today page's time).
         self.order_fields([name for name, _label in CheckIn.HABITS])
-        self.helper = _helper(
-            *[Field(name, template=BUTTONS, wrapper_class="habit") for name, _ in CheckIn.HABITS],
-            "note",
-        )
 
     @classmethod
     def initial_for(cls, checkin, entries) -> dict:
@@ -478,4 +475,4 @@ class CheckInForm(forms.Form):
             return {name: getattr(checkin, name) for name, _ in CheckIn.HABITS} | {
                 "note": checkin.note
             }
-        return daily.suggested_habits(entries)
+        return entries.suggested_habits()

@@ -31,6 +31,10 @@ class EvidenceLevel(models.TextChoices):
     TRADITIONAL = "traditional", "Traditional practice"
 
 
+# The library row behind "did my bedtime routine" (fixtures/techniques.json).
+BEDTIME_ROUTINE_SLUG = "bedtime-routine"
+
+
 class ReliefTechnique(_LibraryRow):
     class Kind(models.TextChoices):
         ACUPOINT = "acupoint", "Acupressure point"
@@ -64,6 +68,14 @@ class ReliefTechnique(_LibraryRow):
 
     def __str__(self):
         return f"{self.name} ({self.point_code})" if self.point_code else self.name
+
+    @classmethod
+    def bedtime_routine(cls):
+        """The bedtime routine of the library, or None while the library is not loaded."""
+        return (
+            cls.objects.filter(slug=BEDTIME_ROUTINE_SLUG).first()
+            or cls.objects.filter(kind=cls.Kind.ROUTINE, slug__contains="bedtime").first()
+        )
 
     @property
     def is_traditional(self):

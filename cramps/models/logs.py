@@ -45,9 +45,27 @@ class EntryQuerySet(UserOwnedQuerySet):
             **{f"{self.model.TIME_FIELD}__gte": start, f"{self.model.TIME_FIELD}__lt": end}
         )
 
+    def on_day(self, user, day: dt.date):
+        """The user's entries of their local day, oldest first."""
+        rows = self.for_user(user).between(*user.day_bounds(day))
+        return rows.order_by(self.model.TIME_FIELD, "pk")
+
+    def with_details(self):
+        """What a list shows beside each entry (a food's or technique's name): no query a row."""
+        # Never `select_related()` with no names: that joins every foreign key (the user too).
+        return self.select_related(*self.model.DETAILS) if self.model.DETAILS else self
+
+
+class CrampEpisodeQuerySet(EntryQuerySet):
+    def with_details(self):
+        """Each episode's trials with their technique: one more query for any number of rows."""
+        trials = TechniqueTrial.objects.select_related("technique")
+        return self.prefetch_related(models.Prefetch("trials", queryset=trials))
+
 
 class _Entry(models.Model):
     TIME_FIELD = "at"
+    DETAILS = ()  # the relations `with_details()` reads with the rows
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -108,6 +126,8 @@ class CrampEpisode(_Entry):
     techniques = models.ManyToManyField(
         ReliefTechnique, through="TechniqueTrial", related_name="episodes", blank=True
     )
+
+    objects = CrampEpisodeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -207,6 +227,7 @@ class IntakeEntry(_Entry):
     the catalogue never rewrites history.
     """
 
+    DETAILS = ("food",)
     at = models.DateTimeField(validators=[not_in_future])
     MINERAL_FIELDS = tuple(f"{mineral}_mg" for mineral in FoodItem.MINERALS)
 
@@ -312,6 +333,7 @@ class StretchEntry(_Entry):
         BEFORE_BED = "before_bed", "Before bed"
         OTHER = "other", "Other"
 
+    DETAILS = ("technique",)
     at = models.DateTimeField(validators=[not_in_future])
     technique = models.ForeignKey(ReliefTechnique, on_delete=models.PROTECT)
     duration_minutes = models.PositiveSmallIntegerField(validators=[Between(1, 240, _(" minutes"))])
@@ -370,6 +392,17 @@ class ExerciseSession(_Entry):
             )
 
 
+class CheckInQuerySet(UserOwnedQuerySet):
+    def with_details(self):
+        return self  # a check-in shows nothing but its own columns
+
+    def record(self, user, day: dt.date, **answers) -> "CheckIn":
+        """The user's check-in of a local date with `answers`, created or updated: one per date,
+        so a second save (a double tap, the API) updates it and never raises."""
+        checkin, _created = self.update_or_create(user=user, date=day, defaults=answers)
+        return checkin
+
+
 class CheckIn(models.Model):
     """The day's prevention habits, one row per user per local date."""
 
@@ -394,7 +427,7 @@ class CheckIn(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = UserOwnedQuerySet.as_manager()
+    objects = CheckInQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-id"]

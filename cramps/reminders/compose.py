@@ -28,7 +28,6 @@ from django.db.models.functions import RowNumber
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from cramps.daily import BEDTIME_ROUTINE_SLUG
 from cramps.models import (
     CrampEpisode,
     ExerciseSession,
@@ -41,6 +40,7 @@ from cramps.models import (
     RoutineSlot,
     StretchEntry,
 )
+from cramps.models.library import BEDTIME_ROUTINE_SLUG
 from cramps.models.reminders import ReminderKind
 
 from .timing import (

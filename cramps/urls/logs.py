@@ -25,17 +25,6 @@ class _DayConverter:
 register_converter(_DayConverter, "logday")
 
 
-def _entry_urls(prefix, name, kind, add=True):
-    """Add, edit and delete of one kind of entry: `cramps:<name>_add`, `_edit`, `_delete`."""
-    urls = [
-        path(f"{prefix}<int:pk>/", logs.edit, {"kind": kind}, name=f"{name}_edit"),
-        path(f"{prefix}<int:pk>/delete/", logs.delete, {"kind": kind}, name=f"{name}_delete"),
-    ]
-    if add:
-        urls.append(path(prefix, logs.add, {"kind": kind}, name=f"{name}_add"))
-    return urls
-
-
 urlpatterns = [
     path("today/", today.today, name="today"),
     path("day/<logday:day>/", today.day, name="day"),
@@ -43,11 +32,22 @@ urlpatterns = [
     path("log/stretch/bedtime/", logs.bedtime_routine_done, name="bedtime_routine_done"),
     path("check-in/<int:pk>/", logs.checkin_edit, name="checkin_edit"),
     path("check-in/<int:pk>/delete/", logs.delete, {"kind": "checkins"}, name="checkin_delete"),
-    *_entry_urls("log/cramp/", "episode", "cramps", add=False),
-    *_entry_urls("log/drink/", "drink", "drinks"),
-    *_entry_urls("log/food/", "intake", "intake"),
-    *_entry_urls("log/stretch/", "stretch", "stretches"),
-    *_entry_urls("log/exercise/", "exercise", "exercise"),
+    path("log/cramp/<int:pk>/", logs.edit, {"kind": "cramps"}, name="episode_edit"),
+    path("log/cramp/<int:pk>/delete/", logs.delete, {"kind": "cramps"}, name="episode_delete"),
+    path("log/drink/", logs.add, {"kind": "drinks"}, name="drink_add"),
+    path("log/drink/<int:pk>/", logs.edit, {"kind": "drinks"}, name="drink_edit"),
+    path("log/drink/<int:pk>/delete/", logs.delete, {"kind": "drinks"}, name="drink_delete"),
+    path("log/food/", logs.add, {"kind": "intake"}, name="intake_add"),
+    path("log/food/<int:pk>/", logs.edit, {"kind": "intake"}, name="intake_edit"),
+    path("log/food/<int:pk>/delete/", logs.delete, {"kind": "intake"}, name="intake_delete"),
+    path("log/stretch/", logs.add, {"kind": "stretches"}, name="stretch_add"),
+    path("log/stretch/<int:pk>/", logs.edit, {"kind": "stretches"}, name="stretch_edit"),
+    path("log/stretch/<int:pk>/delete/", logs.delete, {"kind": "stretches"}, name="stretch_delete"),
+    path("log/exercise/", logs.add, {"kind": "exercise"}, name="exercise_add"),
+    path("log/exercise/<int:pk>/", logs.edit, {"kind": "exercise"}, name="exercise_edit"),
+    path(
+        "log/exercise/<int:pk>/delete/", logs.delete, {"kind": "exercise"}, name="exercise_delete"
+    ),
     path("history/", logs.history, name="history"),
     path("history/<slug:kind>/", logs.history_list, name="history_list"),
 ]

@@ -4,19 +4,13 @@ Every view reaches rows through `Model.objects.for_user(request.user)`: anyone e
 """
 
 import datetime as dt
-import hashlib
-import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -24,7 +18,6 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from cramps import daily
 from cramps.forms.logs import DrinkForm, EpisodeForm, ExerciseForm, IntakeForm, StretchForm
 from cramps.models import (
     CheckIn,
@@ -32,16 +25,12 @@ from cramps.models import (
     ExerciseSession,
     HydrationEntry,
     IntakeEntry,
+    ReliefTechnique,
     StretchEntry,
 )
 from cramps.reminders.schedule import delete_session
 
 PAGE_SIZE = 25
-# A cached page is checked against its fingerprint on every request; the timeout only bounds
-# the memory it holds and how long a template or library edit takes to show.
-PAGE_CACHE_SECONDS = 600
-# Pages are cached with this in place of the CSRF token; each response gets its own token.
-_CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
 
 
 @dataclass(frozen=True)
@@ -51,22 +40,18 @@ class Kind:
     slug: str  # in /history/<slug>/
     model: type
     form: type | None
-    url: str  # URL name prefix: "<url>_add", "<url>_edit", "<url>_delete"
+    edit_url: str  # URL names, written out so a search for one finds its uses
+    delete_url: str
     noun: str
     title: str
+    add_url: str = ""  # none for a check-in: it is made on its day's page
     add_title: str = ""
     intro: str = ""
-    related: tuple = ()
-    prefetch: Callable | None = None  # builds a fresh Prefetch for each list
     # Exercise sessions drive reminders: saved and deleted through `cramps.reminders.schedule`.
     refreshes_reminders: bool = False
 
     def rows(self, user):
-        rows = self.model.objects.for_user(user).select_related(*self.related)
-        return rows.prefetch_related(self.prefetch()) if self.prefetch else rows
-
-    def url_name(self, action):
-        return f"cramps:{self.url}_{action}"
+        return self.model.objects.for_user(user).with_details()
 
     @staticmethod
     def describe(entry) -> str:
@@ -92,18 +77,21 @@ CRAMPS = Kind(
     "cramps",
     CrampEpisode,
     EpisodeForm,
-    url="episode",
+    edit_url="cramps:episode_edit",
+    delete_url="cramps:episode_delete",
+    add_url="cramps:episode_add",
     noun="cramp",
     title="Cramps",
     add_title="Log a cramp",
     intro="Tap the leg and how bad it was, then Save. The rest is optional.",
-    prefetch=daily.trials_prefetch,
 )
 DRINKS = Kind(
     "drinks",
     HydrationEntry,
     DrinkForm,
-    url="drink",
+    edit_url="cramps:drink_edit",
+    delete_url="cramps:drink_delete",
+    add_url="cramps:drink_add",
     noun="drink",
     title="Drinks",
     add_title="Log a drink",
@@ -113,35 +101,47 @@ INTAKE = Kind(
     "intake",
     IntakeEntry,
     IntakeForm,
-    url="intake",
+    edit_url="cramps:intake_edit",
+    delete_url="cramps:intake_delete",
+    add_url="cramps:intake_add",
     noun="food or supplement",
     title="Food and minerals",
     add_title="Log food or a supplement",
     intro="Choose a food from the list, or enter the amounts on a supplement's label.",
-    related=("food",),
 )
 STRETCHES = Kind(
     "stretches",
     StretchEntry,
     StretchForm,
-    url="stretch",
+    edit_url="cramps:stretch_edit",
+    delete_url="cramps:stretch_delete",
+    add_url="cramps:stretch_add",
     noun="stretch",
     title="Stretches",
     add_title="Log a stretch",
-    related=("technique",),
 )
 EXERCISE = Kind(
     "exercise",
     ExerciseSession,
     ExerciseForm,
-    url="exercise",
+    edit_url="cramps:exercise_edit",
+    delete_url="cramps:exercise_delete",
+    add_url="cramps:exercise_add",
     noun="exercise session",
     title="Exercise",
     add_title="Plan or log exercise",
     intro="Plan a session ahead to get a warm-up reminder, or log one you did.",
     refreshes_reminders=True,
 )
-CHECKINS = Kind("checkins", CheckIn, None, url="checkin", noun="check-in", title="Check-ins")
+CHECKINS = Kind(
+    "checkins",
+    CheckIn,
+    None,
+    edit_url="cramps:checkin_edit",
+    delete_url="cramps:checkin_delete",
+    noun="check-in",
+    title="Check-ins",
+)
 KINDS = {kind.slug: kind for kind in (CRAMPS, DRINKS, INTAKE, STRETCHES, EXERCISE, CHECKINS)}
 
 
@@ -188,7 +188,7 @@ def _form_page(request, kind, form, entry=None):
         "entry": entry,
         "title": f"Edit {kind.noun}" if entry else kind.add_title,
         "next": _next_url(request),
-        "delete_url": reverse(kind.url_name("delete"), args=[entry.pk]) if entry else "",
+        "delete_url": reverse(kind.delete_url, args=[entry.pk]) if entry else "",
     }
     return render(request, "cramps/logs/entry_form.html", context)
 
@@ -247,7 +247,7 @@ def episode_add(request):
 def bedtime_routine_done(request):
     """One tap: the bedtime routine is done now, and the day's check-in says so."""
     user = request.user
-    routine = daily.bedtime_routine()
+    routine = ReliefTechnique.bedtime_routine()
     if routine is None:
         messages.error(request, "The bedtime routine is not in the library yet.")
         return redirect(_next_url(request))
@@ -259,7 +259,7 @@ def bedtime_routine_done(request):
         occasion=StretchEntry.Occasion.BEFORE_BED,
         at=user.local_now(),
     )
-    daily.tick_habit(user, user.local_today(), "stretched_before_bed")
+    CheckIn.objects.record(user, user.local_today(), stretched_before_bed=True)
     messages.success(request, f"Bedtime routine logged: {STRETCHES.describe(entry)}. Sleep well.")
     return redirect(_next_url(request))
 
@@ -289,43 +289,6 @@ def delete(request, kind, pk):
     return _delete(request, KINDS[kind], pk)
 
 
-def render_fingerprinted(request, template, fingerprint, get_context, *key, cacheable=True):
-    """`template` with `get_context()`; a GET served again from the cache while the page's
-    fingerprint (every row it shows, see `daily`) and the user's settings are unchanged.
-
-    A hit costs the fingerprint query and no render. The cached HTML is the user's own (the key
-    holds the user's every field) and never holds a CSRF token, a CSP nonce or a message.
-    """
-    base = {"unread_notifications": fingerprint.unread_notifications}  # the bell: no query
-    pending = len(messages.get_messages(request))
-    if request.method != "GET" or pending or not cacheable:
-        return render(request, template, {**get_context(), **base})
-    user = request.user
-    parts = (template, request.get_full_path(), fingerprint.digest, *key)
-    parts += tuple(getattr(user, f.attname) for f in user._meta.concrete_fields)
-    cache_key = "page:" + hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
-    content = cache.get(cache_key)
-    if content is None:
-        context = {**get_context(), **base, "csrf_token": _CSRF_PLACEHOLDER}
-        content = render_to_string(template, context, request).encode()
-        if "_csp_nonce" not in vars(request):
-            cache.set(cache_key, content, PAGE_CACHE_SECONDS)
-    placeholder = _CSRF_PLACEHOLDER.encode()
-    if placeholder in content:
-        content = content.replace(placeholder, get_token(request).encode())
-    return HttpResponse(content)
-
-
-def _page_number(value) -> int:
-    """`?page=` as the paginator's `get_page` reads it: 1 when it is not a number, 0 when it is
-    below 1 (no page: the paginator then shows the last one)."""
-    try:
-        number = int(value or 1)
-    except ValueError:
-        return 1
-    return min(max(0, number), 1_000_000)  # past the end either way: the SQL gets no huge offset
-
-
 @login_required
 def history(request):
     # One count query per kind: six, however long the history is.
@@ -338,22 +301,10 @@ def history_list(request, kind):
     kind = KINDS.get(kind)
     if kind is None:
         raise Http404("No such kind of entry")
-    user = request.user
-    number = _page_number(request.GET.get("page"))
-    offset = max(0, number - 1) * PAGE_SIZE
-    fingerprint = daily.history_fingerprint(kind.model, user, PAGE_SIZE, offset)
-
-    def context():
-        page = Paginator(kind.rows(user), PAGE_SIZE).get_page(request.GET.get("page"))
-        return {
-            "kind": kind,
-            "page": page,
-            "add_url": reverse(kind.url_name("add")) if kind.form else "",
-            "edit_name": kind.url_name("edit"),
-            "delete_name": kind.url_name("delete"),
-        }
-
-    # Out of range, the paginator shows the last page, which the fingerprint did not read.
-    in_range = number == 1 or (number > 1 and offset < fingerprint.count)
-    template = "cramps/logs/history_list.html"
-    return render_fingerprinted(request, template, fingerprint, context, cacheable=in_range)
+    page = Paginator(kind.rows(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "kind": kind,
+        "page": page,
+        "add_url": reverse(kind.add_url) if kind.add_url else "",
+    }
+    return render(request, "cramps/logs/history_list.html", context)

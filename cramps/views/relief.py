@@ -1,30 +1,17 @@
 """The public relief pages: the "cramp now" guide, one page per technique, prevention, evidence,
 red flags. No login: they are opened mid-cramp, often at night, so they stay small and fast.
 
-Speed, in two layers, both in Django's cache (per process by default) for CACHE_SECONDS:
-- A visitor without a session or pending messages sees exactly what every other such visitor
-  sees, so the whole page is rendered once and reused (`_public_page`): no query, no template.
-- Signed-in users get their own nav (name, unread count), never cached; the library part of the
-  page inside it is a `{% cache %}` fragment shared by everyone, so they pay one render of
-  base.html and no library query on a hit.
-The querysets handed to templates are lazy: on a hit they never run. A fixture reload or an admin
-edit shows within CACHE_SECONDS (and `make run` restarts the processes, emptying the cache). We
-chose a timeout over a version key (count, max pk) because that key costs a query on every
-request, more than the rest of a cached page, and an in-place edit by slug does not change it.
+Visitors get them whole from Django's cache framework (`public_page`, for CACHE_SECONDS: a
+fixture reload or an admin edit shows within that time); signed-in users get them rendered on
+each request, one query per kind of library row.
 """
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Case, IntegerField, Value, When
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils.cache import patch_vary_headers
 
 from cramps.models import PreventionTip, RedFlag, ReliefTechnique
-
-CACHE_SECONDS = 300
+from cramps.views.public import public_page
 
 # The guide shows the stretch first whatever the fixture order: it is the best-supported step.
 _STRETCH_FIRST = Case(
@@ -44,37 +31,6 @@ _GUIDE_FIELDS = (
 )  # fmt: skip
 
 
-def _public_page(request, template, get_context, variant=""):
-    """Render `template`; for a visitor with no session and no messages, once per CACHE_SECONDS.
-
-    `get_context` runs only when the page is rendered, so a cached page costs no query. It may
-    raise Http404, which is never cached.
-    """
-    shared = not (settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES)
-    key = f"relief:page:{request.path}:{variant}"
-    # Stored encoded: bytes unpickle and go out without another pass over a 20 kB page.
-    content = cache.get(key) if shared else None
-    if content is not None:
-        response = HttpResponse(content)
-    else:
-        context = {**get_context(), "cache_seconds": CACHE_SECONDS}
-        if shared:
-            content = render_to_string(template, context, request).encode()
-            if not _used_per_request_values(request):
-                cache.set(key, content, CACHE_SECONDS)
-            response = HttpResponse(content)
-        else:
-            response = render(request, template, context)
-    # The page differs with and without a session: shared caches must not mix them up.
-    patch_vary_headers(response, ["Cookie"])
-    return response
-
-
-def _used_per_request_values(request) -> bool:
-    """A page that drew a CSRF token or a CSP nonce is this request's own: never shared."""
-    return bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or "_csp_nonce" in vars(request))
-
-
 def _log_cramp_url() -> str:
     """The cramp log form belongs to the logs area; a plain path until its URL name exists."""
     try:
@@ -89,53 +45,44 @@ def _red_flags():
     )
 
 
+@public_page
 def home(request):
-    return _public_page(request, "cramps/home.html", dict)
+    return render(request, "cramps/home.html")
 
 
+@public_page
 def guide(request):
     answer = request.GET.get("clot")
     if answer == "yes":
         # A possible clot: only the urgent advice, never a massage step (see the template).
-        def clot_context():
-            flags = _red_flags().filter(about_clot=True)
-            return {"flags": flags.only("title", "urgency", "signs", "action")}
-
-        return _public_page(request, "cramps/relief/guide_clot.html", clot_context, "clot")
-
-    def context():
-        techniques = (
-            ReliefTechnique.objects.filter(in_cramp_guide=True)
-            .only(*_GUIDE_FIELDS)
-            .order_by(_STRETCH_FIRST, "display_order", "slug")
-        )
-        return {
-            "techniques": techniques,
-            "log_url": _log_cramp_url(),
-            "answered_no": answer == "no",
-        }
-
-    variant = "no" if answer == "no" else "steps"
-    return _public_page(request, "cramps/relief/guide.html", context, variant)
+        flags = _red_flags().filter(about_clot=True).only("title", "urgency", "signs", "action")
+        return render(request, "cramps/relief/guide_clot.html", {"flags": flags})
+    techniques = (
+        ReliefTechnique.objects.filter(in_cramp_guide=True)
+        .only(*_GUIDE_FIELDS)
+        .order_by(_STRETCH_FIRST, "display_order", "slug")
+    )
+    context = {"techniques": techniques, "log_url": _log_cramp_url(), "answered_no": answer == "no"}
+    return render(request, "cramps/relief/guide.html", context)
 
 
+@public_page
 def technique_detail(request, slug):
-    def context():
-        return {"technique": get_object_or_404(ReliefTechnique, slug=slug)}
-
-    return _public_page(request, "cramps/relief/technique.html", context)
+    technique = get_object_or_404(ReliefTechnique, slug=slug)
+    return render(request, "cramps/relief/technique.html", {"technique": technique})
 
 
+@public_page
 def prevention(request):
-    def context():
-        return {"tips": PreventionTip.objects.order_by("display_order", "slug")}
-
-    return _public_page(request, "cramps/relief/prevention.html", context)
+    tips = PreventionTip.objects.order_by("display_order", "slug")
+    return render(request, "cramps/relief/prevention.html", {"tips": tips})
 
 
+@public_page
 def evidence(request):
-    return _public_page(request, "cramps/relief/evidence.html", dict)
+    return render(request, "cramps/relief/evidence.html")
 
 
+@public_page
 def red_flags(request):
-    return _public_page(request, "cramps/relief/red_flags.html", lambda: {"flags": _red_flags()})
+    return render(request, "cramps/relief/red_flags.html", {"flags": _red_flags()})

@@ -5,12 +5,12 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
-from cramps import daily
+from cramps.days import day_entries
+from cramps.forms.choices import QUICK_DRINKS_ML
 from cramps.forms.logs import CheckInForm
 from cramps.models import CheckIn
-from cramps.views.logs import render_fingerprinted
 
 
 @login_required
@@ -31,30 +31,23 @@ def _day_page(request, day):
     if request.method == "POST":
         form = CheckInForm(request.POST)
         if form.is_valid():
-            # One check-in per local date: a second save updates it, never raises.
-            CheckIn.objects.update_or_create(user=user, date=day, defaults=form.cleaned_data)
+            CheckIn.objects.record(user, day, **form.cleaned_data)
             messages.success(request, "Check-in saved.")
             return redirect("cramps:today" if day == user.local_today() else request.path)
     is_today = day == user.local_today()
-    # One query says whether the page this user last saw of this day is still right.
-    fingerprint = daily.day_fingerprint(user, day)
-
-    def context():
-        checkin = CheckIn.objects.for_user(user).filter(date=day).first()
-        entries = daily.day_entries(user, day)
-        return {
-            "day": day,
-            "is_today": is_today,
-            "previous_day": day - dt.timedelta(days=1),
-            "next_day": None if is_today else day + dt.timedelta(days=1),
-            "checkin": checkin,
-            "form": form
-            if form is not None
-            else CheckInForm(initial=CheckInForm.initial_for(checkin, entries)),
-            "entries": entries,
-            "totals": daily.day_totals(user, day),
-            "quick_drinks": daily.QUICK_DRINKS_ML,
-        }
-
-    template = "cramps/today.html"
-    return render_fingerprinted(request, template, fingerprint, context, day, is_today)
+    checkin = CheckIn.objects.for_user(user).filter(date=day).first()
+    entries = day_entries(user, day)
+    if form is None:
+        form = CheckInForm(initial=CheckInForm.initial_for(checkin, entries))
+    context = {
+        "day": day,
+        "is_today": is_today,
+        "previous_day": day - dt.timedelta(days=1),
+        "next_day": None if is_today else day + dt.timedelta(days=1),
+        "checkin": checkin,
+        "form": form,
+        "entries": entries,
+        "totals": entries.totals(user),
+        "quick_drinks": QUICK_DRINKS_ML,
+    }
+    return render(request, "cramps/today.html", context)
