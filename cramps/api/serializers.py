@@ -15,7 +15,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from rest_framework import exceptions, serializers
 
-from cramps.forms import choices as daily
+from cramps.forms import choices
 from cramps.models import (
     CheckIn,
     CrampEpisode,
@@ -37,7 +37,7 @@ from .fields import LibrarySlugField, LocalDateTimeField
 
 # Shortcut defaults: what a one-tap log fills in when the client leaves a field out. The
 # duration is the web form's default choice ("1-5 min").
-DEFAULT_CRAMP_SECONDS = daily.seconds_for_duration(daily.DEFAULT_DURATION)
+DEFAULT_CRAMP_SECONDS = choices.seconds_for_duration(choices.DEFAULT_DURATION)
 
 _READ_ONLY = ["id", "created_at", "updated_at"]
 
