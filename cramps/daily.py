@@ -9,7 +9,7 @@ import functools
 import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Prefetch, Q, Sum
 
 from cramps.models import (
     CheckIn,
@@ -22,6 +22,7 @@ from cramps.models import (
     StretchEntry,
     TechniqueTrial,
 )
+from cramps.targets import MineralStatus
 
 # The one-tap drink buttons on the today page, in ml.
 QUICK_DRINKS_ML = (150, 250, 500)
@@ -64,21 +65,10 @@ def percent(amount: int, target: int) -> int:
 
 
 @dataclass(frozen=True)
-class MineralTotal:
-    name: str
-    mg: int
-    target_mg: int
-
-    @property
-    def percent(self) -> int:
-        return percent(self.mg, self.target_mg)
-
-
-@dataclass(frozen=True)
 class DayTotals:
     drinks_ml: int
     drinks_target_ml: int
-    minerals: tuple[MineralTotal, ...]
+    minerals: tuple[MineralStatus, ...]
 
     @property
     def drinks_percent(self) -> int:
@@ -100,13 +90,24 @@ def day_totals(user, day: dt.date) -> DayTotals:
     sums = (
         IntakeEntry.objects.for_user(user)
         .between(start, end)
-        .aggregate(**{m: Sum(f"{m}_mg") for m in FoodItem.MINERALS})
+        .aggregate(
+            **{m: Sum(f"{m}_mg") for m in FoodItem.MINERALS},
+            # Supplements' magnesium has its own upper limit (cramps.targets).
+            supplement_magnesium=Sum(
+                "magnesium_mg",
+                filter=Q(food__isnull=True) | Q(food__kind=FoodItem.Kind.SUPPLEMENT),
+            ),
+        )
     )
     targets = user.mineral_targets()
+    supplements = {"magnesium": sums["supplement_magnesium"] or 0}
     return DayTotals(
         drinks_ml=drinks or 0,
         drinks_target_ml=user.drinks_target_ml,
-        minerals=tuple(MineralTotal(m, sums[m] or 0, targets[m]) for m in FoodItem.MINERALS),
+        minerals=tuple(
+            MineralStatus(m, sums[m] or 0, targets[m], supplements.get(m, 0))
+            for m in FoodItem.MINERALS
+        ),
     )
 
 

@@ -19,6 +19,10 @@ from .rules import formfield_with_rules
 
 DRINKS_HELP = "Drink to thirst; this is a guide, not a quota. Don't force extra fluid."
 SEX_HELP = "Only used to choose default targets and show pregnancy notes."
+BIRTH_YEAR_HELP = "Optional. Calcium's default is 1,200 mg for women from 51 and men from 71 (NIH)."
+SODIUM_HELP = (
+    "A limit to stay under, not a goal: under 2,300 mg (US National Academies) or 2,000 mg (WHO)."
+)
 
 # Profile field -> attribute of cramps.targets.Targets.
 TARGET_FIELDS = {
@@ -120,12 +124,19 @@ class SignupForm(_CrispyMixin, auth_forms.UserCreationForm):
         return user
 
 
-def switched_targets(values: dict, old_sex: str, new_sex: str, reset: bool = False) -> dict:
-    """Targets after a change of sex: values still at the old defaults follow the new defaults.
-
-    Values the user chose themselves stay, unless they asked for a reset.
+def switched_targets(
+    values: dict,
+    old_sex: str,
+    new_sex: str,
+    reset: bool = False,
+    old_birth_year: int | None = None,
+    new_birth_year: int | None = None,
+) -> dict:
+    """Targets after a change of sex or birth year: values still at the old defaults follow the
+    new defaults. Values the user chose themselves stay, unless they asked for a reset.
     """
-    old, new = default_targets(old_sex), default_targets(new_sex)
+    old = default_targets(old_sex, old_birth_year)
+    new = default_targets(new_sex, new_birth_year)
     result = dict(values)
     for field, attr in TARGET_FIELDS.items():
         if field in values and (reset or values[field] == getattr(old, attr)):
@@ -150,6 +161,7 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
             "quiet_hours_start",
             "quiet_hours_end",
             "sex",
+            "birth_year",
             "pregnant",
             "drinks_target_ml",
             "potassium_target_mg",
@@ -175,9 +187,12 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
             "potassium_target_mg": "Potassium (mg)",
             "calcium_target_mg": "Calcium (mg)",
             "magnesium_target_mg": "Magnesium (mg)",
-            "sodium_target_mg": "Sodium (mg)",
+            "sodium_target_mg": "Sodium limit (mg)",
+            "birth_year": "Year of birth",
         }
         help_texts = {
+            "birth_year": BIRTH_YEAR_HELP,
+            "sodium_target_mg": SODIUM_HELP,
             "timezone": "Reminders and your daily totals follow this zone.",
             "drinks_target_ml": DRINKS_HELP,
         }
@@ -210,6 +225,7 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
                     "About you",
                     HTML(f'<p class="form-text mt-0">Optional. {SEX_HELP}</p>'),
                     "sex",
+                    "birth_year",
                     "pregnant",
                 ),
                 Fieldset(
@@ -236,11 +252,15 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         sex = cleaned.get("sex")
-        if sex is not None:
+        if sex is not None and "birth_year" not in self.errors:
             old_sex = self.instance.sex if self.instance.pk else ""
+            old_year = self.instance.birth_year if self.instance.pk else None
+            year = cleaned.get("birth_year")
             reset = cleaned.get("reset_targets", False)
-            if sex != old_sex or reset:
-                switched = switched_targets(cleaned, old_sex, sex, reset=reset)
+            if sex != old_sex or year != old_year or reset:
+                switched = switched_targets(
+                    cleaned, old_sex, sex, reset, old_birth_year=old_year, new_birth_year=year
+                )
                 self.targets_switched = switched != cleaned
                 cleaned.update(switched)
         return cleaned
