@@ -19,6 +19,7 @@ router.register("red-flags", views.RedFlagViewSet, basename="api-red-flags")
 router.register("foods", views.FoodItemViewSet, basename="api-foods")
 
 urlpatterns = [
+    path("v1/totals/", views.day_totals, name="api-totals"),
     path("v1/", include(router.urls)),
     # Anything else under v1/ (an id that is not a number, a typo) is a JSON 404, not a page.
     re_path(r"^v1/", views.not_found),
