@@ -300,3 +300,10 @@ def test_it_cautions_about_potassium_with_kidney_disease(owner_client):
 
 
 SUPPLEMENT_MG_LIMIT = 350
+
+
+def test_a_past_day_offers_not_answered_rather_than_not_today(owner_client):
+    assert "Not today" in owner_client.get("/today/").content.decode()
+    past = owner_client.get("/day/2026-03-01/").content.decode()
+    assert "Not today" not in past
+    assert "Not answered" in past

@@ -29,7 +29,7 @@ def _day_page(request, day):
     user = request.user
     form = None
     if request.method == "POST":
-        form = CheckInForm(request.POST)
+        form = CheckInForm(request.POST, past=day < user.local_today())
         if form.is_valid():
             # One check-in per local date: a second save updates it, never raises.
             CheckIn.objects.update_or_create(user=user, date=day, defaults=form.cleaned_data)
@@ -50,7 +50,7 @@ def _day_page(request, day):
             "checkin": checkin,
             "form": form
             if form is not None
-            else CheckInForm(initial=CheckInForm.initial_for(checkin, entries)),
+            else CheckInForm(initial=CheckInForm.initial_for(checkin, entries), past=not is_today),
             "entries": entries,
             "totals": daily.day_totals(user, day),
             "quick_drinks": daily.QUICK_DRINKS_ML,
