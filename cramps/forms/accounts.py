@@ -7,6 +7,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Fieldset, Layout, Row
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
@@ -88,7 +89,29 @@ class _CrispyMixin:
             self.helper.layout = layout
 
 
-class SignupForm(_CrispyMixin, auth_forms.UserCreationForm):
+class _AllPasswordMessagesAtOnce:
+    """A mismatch takes the second password out of `cleaned_data`, so Django skips the strength
+    check until the next submit; run it on the first password as well, so a weak password and
+    a mismatch are both reported at once."""
+
+    first_password, second_password = "password1", "password2"
+
+    def _post_clean(self):
+        super()._post_clean()
+        password = self.cleaned_data.get(self.first_password)
+        if (
+            password
+            and self.has_error(self.second_password)
+            and not self.has_error(self.first_password)
+        ):
+            user = getattr(self, "user", None) or self.instance
+            try:
+                password_validation.validate_password(password, user)
+            except ValidationError as error:
+                self.add_error(self.first_password, error)
+
+
+class SignupForm(_AllPasswordMessagesAtOnce, _CrispyMixin, auth_forms.UserCreationForm):
     field_order = ("username", "email", "password1", "password2", "timezone")
 
     class Meta(auth_forms.UserCreationForm.Meta):
@@ -375,7 +398,9 @@ class LoginForm(_CrispyMixin, auth_forms.AuthenticationForm):
         self._add_helper()
 
 
-class PasswordChangeForm(_CrispyMixin, auth_forms.PasswordChangeForm):
+class PasswordChangeForm(_AllPasswordMessagesAtOnce, _CrispyMixin, auth_forms.PasswordChangeForm):
+    first_password, second_password = "new_password1", "new_password2"
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._add_helper()
@@ -387,7 +412,9 @@ class PasswordResetForm(_CrispyMixin, auth_forms.PasswordResetForm):
         self._add_helper()
 
 
-class SetPasswordForm(_CrispyMixin, auth_forms.SetPasswordForm):
+class SetPasswordForm(_AllPasswordMessagesAtOnce, _CrispyMixin, auth_forms.SetPasswordForm):
+    first_password, second_password = "new_password1", "new_password2"
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._add_helper()
