@@ -106,3 +106,8 @@ def test_a_page_that_used_a_csrf_token_is_not_shared(rf, db):
     request.user = AnonymousUser()
     _public_page(request, "cramps/relief/evidence.html", dict)
     assert cache.get("relief:page:/evidence/:") is not None
+
+
+def test_the_evidence_page_uses_the_one_pressure_wording(client, db):
+    page = client.get("/evidence/").content.decode()
+    assert "gentle to moderate, comfortable pressure" in page
