@@ -123,3 +123,16 @@ def test_on_a_form_the_cramp_now_button_stands_out_of_the_way(page, live_url, si
     page.get_by_label("Quiet until").fill("06:30")
     # Once something is typed, the guide opens in a new tab: the form stays as it is.
     expect(page.locator(".cramp-now")).to_have_attribute("target", "_blank")
+
+
+def test_link_buttons_centre_their_text_vertically(page, live_url, signed_in):
+    page.goto(f"{live_url}/today/")
+    link = page.get_by_role("link", name="Previous day")
+    box = link.bounding_box()
+    text = link.evaluate(
+        "a => { const r = document.createRange(); r.selectNodeContents(a);"
+        " const b = r.getBoundingClientRect(); return {top: b.top, bottom: b.bottom}; }"
+    )
+    above = text["top"] - box["y"]
+    below = box["y"] + box["height"] - text["bottom"]
+    assert abs(above - below) <= 2, (above, below)
