@@ -8,31 +8,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cramps.models import FoodItem
-
-
-def percent(amount: int, target: int) -> int:
-    """Progress for a bar, capped at 100: a bar never invites going past the target."""
-    if target <= 0:
-        return 0
-    return min(100, round(100 * amount / target))
-
-
-@dataclass(frozen=True)
-class MineralTotal:
-    name: str
-    mg: int
-    target_mg: int
-
-    @property
-    def percent(self) -> int:
-        return percent(self.mg, self.target_mg)
+from cramps.targets import MineralStatus, percent
 
 
 @dataclass(frozen=True)
 class DayTotals:
     drinks_ml: int
     drinks_target_ml: int
-    minerals: tuple[MineralTotal, ...]
+    minerals: tuple[MineralStatus, ...]
 
     @property
     def drinks_percent(self) -> int:
@@ -47,11 +30,19 @@ def day_totals(user, drinks: Iterable, intake: Iterable) -> DayTotals:
     """The totals of one day's drinks and intake entries, against `user`'s targets."""
     intake = list(intake)
     targets = user.mineral_targets()
+    # Supplements' magnesium has its own upper limit (cramps.targets): entries typed in with no
+    # food, and catalogue supplements. `intake` comes with its food (IntakeEntry.DETAILS).
+    supplements = [e for e in intake if e.food is None or e.food.kind == FoodItem.Kind.SUPPLEMENT]
     return DayTotals(
         drinks_ml=sum(d.amount_ml for d in drinks),
         drinks_target_ml=user.drinks_target_ml,
         minerals=tuple(
-            MineralTotal(m, sum(getattr(e, f"{m}_mg") for e in intake), targets[m])
+            MineralStatus(
+                m,
+                sum(getattr(e, f"{m}_mg") for e in intake),
+                targets[m],
+                sum(e.magnesium_mg for e in supplements) if m == "magnesium" else 0,
+            )
             for m in FoodItem.MINERALS
         ),
     )

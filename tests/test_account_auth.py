@@ -104,3 +104,13 @@ def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(c
 
     assert response.redirect_chain[-1][0] == reverse("password_reset_done")
     assert mail.outbox == []
+
+
+def test_a_password_change_mismatch_also_shows_the_weak_password_message(owner_client, owner):
+    response = owner_client.post(
+        reverse("password_change"),
+        {"old_password": "x", "new_password1": "calf", "new_password2": "cal"},
+    )
+    errors = response.context["form"].errors
+    assert "new_password2" in errors
+    assert any("too short" in message for message in errors["new_password1"])

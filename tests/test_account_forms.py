@@ -11,7 +11,7 @@ FEMALE = {
     "potassium_target_mg": 2600,
     "calcium_target_mg": 1000,
     "magnesium_target_mg": 320,
-    "sodium_target_mg": 1500,
+    "sodium_target_mg": 2300,
 }
 
 

@@ -253,3 +253,56 @@ def test_it_lists_only_the_owners_routine(owner_client, owner, outsider):
 
     assert b"Swim" in response.content
     assert b"Rowing" not in response.content
+
+
+class TestBirthYear:
+    """An optional year of birth sets calcium's default: 1,200 mg for women from 51 (NIH ODS)."""
+
+    @pytest.fixture(autouse=True)
+    def _frozen(self):
+        import time_machine
+
+        from tests.conftest import NOW
+
+        with time_machine.travel(NOW, tick=False):
+            yield
+
+    def test_a_woman_of_51_gets_1200_mg_of_calcium(self, owner_client, owner, refreshed):
+        owner.sex = "female"
+        owner.save()
+        owner_client.post(PROFILE, profile_data(owner, birth_year=1975))
+
+        owner.refresh_from_db()
+        assert owner.birth_year == 1975
+        assert owner.calcium_target_mg == 1200
+
+    def test_a_calcium_figure_the_user_chose_stays(self, owner_client, owner, refreshed):
+        owner.sex, owner.calcium_target_mg = "female", 900
+        owner.save()
+        owner_client.post(PROFILE, profile_data(owner, birth_year=1950))
+
+        owner.refresh_from_db()
+        assert owner.calcium_target_mg == 900
+
+    def test_it_is_optional(self, owner_client, owner, refreshed):
+        response = owner_client.post(PROFILE, profile_data(owner, birth_year=""))
+
+        owner.refresh_from_db()
+        assert response.status_code == 302
+        assert owner.birth_year is None
+
+    def test_a_year_still_to_come_is_refused_next_to_the_field(
+        self, owner_client, owner, refreshed
+    ):
+        response = owner_client.post(PROFILE, profile_data(owner, birth_year=2040))
+
+        assert response.status_code == 200
+        assert "already come" in response.context["form"].errors["birth_year"][0]
+        assert 'value="2040"' in response.content.decode()
+        owner.refresh_from_db()
+        assert owner.birth_year is None
+
+    def test_the_sodium_figure_reads_as_a_limit(self, owner_client, owner):
+        page = owner_client.get(PROFILE).content.decode()
+        assert "Sodium limit (mg)" in page
+        assert "A limit to stay under, not a goal" in page

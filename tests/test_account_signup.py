@@ -82,3 +82,10 @@ def test_it_sends_a_logged_in_user_to_the_profile(owner_client):
 
     assert response.status_code == 302
     assert response.url == reverse("cramps:profile")
+
+
+def test_a_mismatch_also_shows_the_weak_password_message_at_once(client, db):
+    response = client.post(SIGNUP, _data(password1="calf", password2="cal"))
+    errors = response.context["form"].errors
+    assert "password2" in errors
+    assert any("too short" in message for message in errors["password1"])

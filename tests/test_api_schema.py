@@ -51,8 +51,20 @@ def test_the_shortcut_payloads_are_all_that_is_required(schema):
     assert "required" not in components["CheckInRequest"]
 
 
-def test_the_docs_page_loads_swagger_from_our_own_static_files(client):
+def test_the_docs_page_lists_every_endpoint_in_plain_html(client, db):
     response = client.get("/api/docs/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="en"' in html
+    for endpoint in ("POST /api/v1/cramps/", "GET /api/v1/totals/", "GET /api/v1/foods/"):
+        assert endpoint in html
+    assert "<code>amount_ml</code>: integer, required" in html
+    assert 'href="/api/docs/swagger/"' in html
+
+
+def test_the_swagger_page_loads_swagger_from_our_own_static_files(client):
+    response = client.get("/api/docs/swagger/")
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -68,7 +80,7 @@ def test_the_docs_page_loads_swagger_from_our_own_static_files(client):
 
 
 def test_the_docs_start_up_script_points_at_the_schema(client):
-    response = client.get("/api/docs/?script=")
+    response = client.get("/api/docs/swagger/?script=")
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/javascript")

@@ -278,6 +278,8 @@ def test_no_fixture_tells_anyone_to_press_hard(name):
 @pytest.mark.parametrize("name", ["techniques", "tips"])
 def test_quinine_and_tonic_water_appear_only_in_a_warning(name):
     for text in _strings(_rows(name)):
+        if text.startswith("https://"):
+            continue  # a source's address: the FDA's warning names quinine
         for sentence in re.split(r"(?<=[.!?])\s+", text):
             lowered = sentence.lower()
             if "quinine" in lowered or "tonic water" in lowered:
@@ -438,3 +440,75 @@ def test_the_library_loads_into_an_empty_database():
 def test_the_clot_answer_in_the_guide_covers_both_clot_flags_and_pregnancy(db):
     clot_flags = set(RedFlag.objects.filter(about_clot=True).values_list("slug", flat=True))
     assert clot_flags == {"clot-with-breathlessness", "possible-clot", "pregnancy"}
+
+
+# --- The content review (issue 10, section 5) ---------------------------------------------------
+
+NHS_INFORM = "https://www.nhsinform.scot/"
+NIDIRECT = "https://www.nidirect.gov.uk/"
+SEED = "http://m.zhiys.com/web/8784.html"
+
+
+@pytest.mark.django_db
+def test_chengshan_lies_halfway_between_the_knee_crease_and_the_ankle():
+    location = ReliefTechnique.objects.get(slug="chengshan").location
+    assert "between the knee crease and the ankle" in location
+    assert "heel" not in location
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", ["quadriceps-stretch", "warm-up"])
+def test_untested_techniques_are_plausible_not_low_certainty(slug):
+    technique = ReliefTechnique.objects.get(slug=slug)
+    assert technique.evidence == EvidenceLevel.PLAUSIBLE
+    assert technique.get_evidence_display() == "Plausible, not tested"
+
+
+@pytest.mark.parametrize("name", ["techniques", "red_flags", "tips"])
+def test_pressure_is_always_gentle_to_moderate_and_comfortable(name):
+    for text in _strings(_rows(name)):
+        lowered = text.lower()
+        if "pressure" in lowered and "moderate" in lowered:
+            assert "gentle to moderate, comfortable pressure" in lowered, text
+    assert "firm but comfortable" not in _raw(name)
+
+
+@pytest.mark.django_db
+def test_weizhong_names_its_pressure_once():
+    weizhong = ReliefTechnique.objects.get(slug="weizhong")
+    texts = " ".join([*weizhong.steps, *weizhong.cautions])
+    assert texts.count("pressure") == 2  # one step and the shared caution, the same words
+    assert texts.count("gentle to moderate, comfortable pressure") == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("slug", "source"),
+    [("long-cramp", NHS_INFORM), ("toxins-or-tetanus", NHS_INFORM), ("frequent-cramps", NIDIRECT)],
+)
+def test_red_flags_point_to_a_page_that_says_what_the_row_says(slug, source):
+    assert RedFlag.objects.get(slug=slug).source_url.startswith(source)
+
+
+@pytest.mark.django_db
+def test_the_clot_signs_are_in_our_own_words():
+    raw = _raw("red_flags")
+    for nhs_words in ("hard or sore when you touch them", "harder to see on brown or black skin"):
+        assert nhs_words not in raw
+    signs = " ".join(RedFlag.objects.get(slug="possible-clot").signs)
+    assert "darker" in signs and "brown or black skin" in signs
+
+
+@pytest.mark.django_db
+def test_tips_from_the_seed_page_say_so_and_carry_a_supporting_source():
+    from_seed = PreventionTip.objects.filter(origin_url=SEED)
+    assert from_seed.count() == 6
+    assert not PreventionTip.objects.filter(source_url=SEED).exists()
+    for tip in from_seed:
+        assert tip.source_url.startswith("https://"), tip.slug
+
+
+@pytest.mark.django_db
+def test_the_minerals_tip_links_the_fda_quinine_warning():
+    tip = PreventionTip.objects.get(slug="dietary-minerals")
+    assert any(s.startswith("https://www.fda.gov/") and "quinine" in s for s in tip.more_sources)

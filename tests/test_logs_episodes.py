@@ -268,7 +268,20 @@ def test_messages_and_the_delete_page_show_the_time_in_the_users_zone(owner_clie
     saved = owner_client.post(
         "/log/cramp/", _quick(started_at="2026-03-10T03:10", context="asleep"), follow=True
     )
-    assert "Cramp saved: Left calf, severity 7/10, Tue 10 Mar, 03:10." in saved.content.decode()
+    assert (
+        "Cramp saved: left calf, severity 7/10, 3 min, asleep or in bed, Tue 10 Mar, 03:10."
+        in saved.content.decode()
+    )
     episode = CrampEpisode.objects.get(user=owner)
     page = owner_client.get(f"/log/cramp/{episode.pk}/delete/")
     assert "Tue 10 Mar, 03:10" in page.content.decode()  # stored as 02:10 UTC
+
+
+def test_a_quick_save_says_what_it_filled_in_and_offers_to_change_it(owner_client, owner):
+    saved = owner_client.post(
+        "/log/cramp/", {"side": "both", "severity": 4, "next": "/today/"}, follow=True
+    )
+    episode = CrampEpisode.objects.get(user=owner)
+    text = saved.content.decode()
+    assert "Cramp saved: calf, both legs, severity 4/10, 3 min," in text
+    assert f'href="/log/cramp/{episode.pk}/"' in text and ">Change</a>" in text

@@ -42,7 +42,10 @@ def test_home_links_today_for_a_logged_in_user(owner_client):
 
 def test_the_evidence_page_says_what_is_and_is_not_proven(client, db):
     page = client.get("/evidence/").content.decode()
-    assert "might not completely prevent cramps, but may help to reduce them" in page
+    assert "it may not stop every cramp, but it can make them less" in page
+    # Our own words, not the NHS's sentence; the quinine warning names the FDA's announcement.
+    assert "may help to reduce them" not in page
+    assert "fda.gov/drugs/drug-safety-and-availability" in page
     assert "https://www.cochranelibrary.com/cdsr/doi/10.1002/14651858.CD009402.pub3" in page
     assert "no controlled trial of acupressure" in page
     assert "four prospective studies" in page
@@ -83,3 +86,8 @@ def test_quinine_and_tonic_water_appear_only_in_warnings(client, db, url):
     for sentence in re.split(r"[.!?]\s", text):
         if "quinine" in sentence or "tonic water" in sentence:
             assert re.search(r"\b(never|don't|not)\b", sentence), sentence
+
+
+def test_the_evidence_page_uses_the_one_pressure_wording(client, db):
+    page = client.get("/evidence/").content.decode()
+    assert "gentle to moderate, comfortable pressure" in page

@@ -231,6 +231,8 @@ def test_it_never_suggests_a_supplement_or_more_salt(owner):
     text = _compose_at(EVENING, _delivery(owner)).text
     assert "Banana, 1 medium (118 g): about 8000 mg of potassium." in text
     assert "pill" not in text and "sodium" not in text
+    # A potassium-rich food comes with its caution.
+    assert "kidney disease" in text and "blood-pressure medicines" in text
 
 
 def test_it_says_nothing_about_minerals_when_targets_are_met_or_nothing_is_logged(owner):

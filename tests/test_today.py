@@ -262,3 +262,48 @@ def test_the_today_page_makes_the_same_queries_with_a_year_of_data(
 def test_a_day_out_of_range_is_not_found(owner_client, day):
     # Year 1 has no start in UTC for a zone ahead of it: the page must not fail.
     assert owner_client.get(f"/day/{day}/").status_code == 404
+
+
+def test_it_shows_sodium_as_a_limit_and_warns_above_it(owner_client, owner):
+    IntakeEntry.objects.create(user=owner, at=NOW, label="Crisps", sodium_mg=2000)
+    page = owner_client.get("/today/").content.decode()
+    assert "2000 mg, under 2300" in page
+    assert "over your sodium limit" not in page
+
+    IntakeEntry.objects.create(user=owner, at=NOW, label="Soup", sodium_mg=500)
+    page = owner_client.get("/today/").content.decode()
+    assert "2500 mg is over your sodium limit of 2300 mg" in page
+
+
+def test_it_warns_when_supplement_magnesium_passes_350_mg(owner_client, owner):
+    IntakeEntry.objects.create(user=owner, at=NOW, label="Tablet", magnesium_mg=250)
+    assert "upper limit for supplements" not in owner_client.get("/today/").content.decode()
+
+    IntakeEntry.objects.create(user=owner, at=NOW, label="Tablet", magnesium_mg=150)
+    page = owner_client.get("/today/").content.decode()
+    assert "400 mg of magnesium from supplements today" in page
+
+
+def test_magnesium_from_food_does_not_count_toward_the_supplement_limit(owner_client, owner):
+    from cramps.models import FoodItem
+
+    cashews = FoodItem.objects.get(slug="salted-cashews")
+    entry = IntakeEntry(user=owner, at=NOW)
+    entry.set_contents(cashews, 10, "", {})
+    entry.save()
+    assert entry.magnesium_mg > SUPPLEMENT_MG_LIMIT
+    assert "upper limit for supplements" not in owner_client.get("/today/").content.decode()
+
+
+def test_it_cautions_about_potassium_with_kidney_disease(owner_client):
+    assert "kidney disease" in owner_client.get("/today/").content.decode()
+
+
+SUPPLEMENT_MG_LIMIT = 350
+
+
+def test_a_past_day_offers_not_answered_rather_than_not_today(owner_client):
+    assert "Not today" in owner_client.get("/today/").content.decode()
+    past = owner_client.get("/day/2026-03-01/").content.decode()
+    assert "Not today" not in past
+    assert "Not answered" in past

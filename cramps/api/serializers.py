@@ -383,7 +383,17 @@ class ReliefTechniqueSerializer(serializers.ModelSerializer):
 class PreventionTipSerializer(serializers.ModelSerializer):
     class Meta:
         model = PreventionTip
-        fields = ["slug", "title", "body", "category", "evidence", "note", "source_url"]
+        fields = [
+            "slug",
+            "title",
+            "body",
+            "category",
+            "evidence",
+            "note",
+            "source_url",
+            "origin_url",
+            "more_sources",
+        ]
 
 
 class RedFlagSerializer(serializers.ModelSerializer):
@@ -396,3 +406,24 @@ class FoodItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = FoodItem
         fields = ["slug", "name", "kind", "portion", *_MG_FIELDS, "note", "source_url"]
+
+
+class MineralStatusSerializer(serializers.Serializer):
+    """One mineral of a day against the user's target, or its limit (sodium)."""
+
+    name = serializers.CharField()
+    mg = serializers.IntegerField()
+    target_mg = serializers.IntegerField(
+        help_text="A target, or for a limit the amount to stay under."
+    )
+    is_limit = serializers.BooleanField()
+    supplement_mg = serializers.IntegerField(help_text="From supplements (magnesium only).")
+    warning = serializers.CharField(help_text="Empty unless a limit is passed.")
+    caution = serializers.CharField()
+
+
+class DayTotalsSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    drinks_ml = serializers.IntegerField()
+    drinks_target_ml = serializers.IntegerField()
+    minerals = MineralStatusSerializer(many=True)

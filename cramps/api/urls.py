@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import docs, views
 
 router = DefaultRouter()
 router.register("cramps", views.CrampEpisodeViewSet, basename="api-cramps")
@@ -19,10 +19,17 @@ router.register("red-flags", views.RedFlagViewSet, basename="api-red-flags")
 router.register("foods", views.FoodItemViewSet, basename="api-foods")
 
 urlpatterns = [
+    path("v1/totals/", views.day_totals, name="api-totals"),
     path("v1/", include(router.urls)),
     # Anything else under v1/ (an id that is not a number, a typo) is a JSON 404, not a page.
     re_path(r"^v1/", views.not_found),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # Our own page from the schema: accessible, in the site's theme, no JavaScript needed.
+    path("docs/", docs.api_docs, name="api-docs"),
     # The split view serves its start-up script as a file: no inline <script> for the CSP.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "docs/swagger/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
+        name="api-swagger",
+    ),
 ]

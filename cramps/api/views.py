@@ -5,11 +5,19 @@ else's id is a 404. Lists are newest first, with their related rows fetched in a
 of queries.
 """
 
+import datetime as dt
+
 from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import permissions, status, viewsets
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, permissions, status, viewsets
+from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from cramps.models import (
@@ -26,6 +34,7 @@ from cramps.models import (
     TechniqueTrial,
 )
 from cramps.reminders import schedule
+from cramps.totals import day_totals as sum_day
 
 from . import serializers as s
 
@@ -162,6 +171,42 @@ class RedFlagViewSet(_LibraryViewSet):
 class FoodItemViewSet(_LibraryViewSet):
     queryset = FoodItem.objects.all()
     serializer_class = s.FoodItemSerializer
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("date", dt.date, description="A local date; today when left out.")
+    ],
+    responses={
+        200: s.DayTotalsSerializer,
+        400: OpenApiResponse(description="The date is not YYYY-MM-DD."),
+        404: OpenApiResponse(description="A day that has not come yet (as on the web page)."),
+    },
+)
+@api_view(["GET"])
+def day_totals(request):
+    """A day's drinks and minerals against the user's targets and limits, with any warning
+    (sodium over its limit, supplement magnesium over 350 mg): the today page's figures."""
+    user = request.user
+    raw = request.query_params.get("date")
+    try:
+        day = dt.date.fromisoformat(raw) if raw else user.local_today()
+    except ValueError:
+        raise exceptions.ValidationError({"date": ["Enter a date as YYYY-MM-DD."]}) from None
+    if day > user.local_today():
+        raise exceptions.NotFound("That day has not come yet.")
+    totals = sum_day(
+        user,
+        HydrationEntry.objects.on_day(user, day),
+        IntakeEntry.objects.on_day(user, day).with_details(),
+    )
+    data = {
+        "date": day,
+        "drinks_ml": totals.drinks_ml,
+        "drinks_target_ml": totals.drinks_target_ml,
+        "minerals": [m.as_dict() for m in totals.minerals],
+    }
+    return Response(s.DayTotalsSerializer(data).data)
 
 
 @csrf_exempt  # it changes nothing; without this a DELETE with a cookie gets Django's HTML 403

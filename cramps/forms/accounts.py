@@ -7,6 +7,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Fieldset, Layout, Row
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
@@ -19,6 +20,10 @@ from .rules import formfield_with_rules
 
 DRINKS_HELP = "Drink to thirst; this is a guide, not a quota. Don't force extra fluid."
 SEX_HELP = "Only used to choose default targets and show pregnancy notes."
+BIRTH_YEAR_HELP = "Optional. Calcium's default is 1,200 mg for women from 51 and men from 71 (NIH)."
+SODIUM_HELP = (
+    "A limit to stay under, not a goal: under 2,300 mg (US National Academies) or 2,000 mg (WHO)."
+)
 
 # Profile field -> attribute of cramps.targets.Targets.
 TARGET_FIELDS = {
@@ -84,7 +89,29 @@ class _CrispyMixin:
             self.helper.layout = layout
 
 
-class SignupForm(_CrispyMixin, auth_forms.UserCreationForm):
+class _AllPasswordMessagesAtOnce:
+    """A mismatch takes the second password out of `cleaned_data`, so Django skips the strength
+    check until the next submit; run it on the first password as well, so a weak password and
+    a mismatch are both reported at once."""
+
+    first_password, second_password = "password1", "password2"
+
+    def _post_clean(self):
+        super()._post_clean()
+        password = self.cleaned_data.get(self.first_password)
+        if (
+            password
+            and self.has_error(self.second_password)
+            and not self.has_error(self.first_password)
+        ):
+            user = getattr(self, "user", None) or self.instance
+            try:
+                password_validation.validate_password(password, user)
+            except ValidationError as error:
+                self.add_error(self.first_password, error)
+
+
+class SignupForm(_AllPasswordMessagesAtOnce, _CrispyMixin, auth_forms.UserCreationForm):
     field_order = ("username", "email", "password1", "password2", "timezone")
 
     class Meta(auth_forms.UserCreationForm.Meta):
@@ -120,12 +147,19 @@ class SignupForm(_CrispyMixin, auth_forms.UserCreationForm):
         return user
 
 
-def switched_targets(values: dict, old_sex: str, new_sex: str, reset: bool = False) -> dict:
-    """Targets after a change of sex: values still at the old defaults follow the new defaults.
-
-    Values the user chose themselves stay, unless they asked for a reset.
+def switched_targets(
+    values: dict,
+    old_sex: str,
+    new_sex: str,
+    reset: bool = False,
+    old_birth_year: int | None = None,
+    new_birth_year: int | None = None,
+) -> dict:
+    """Targets after a change of sex or birth year: values still at the old defaults follow the
+    new defaults. Values the user chose themselves stay, unless they asked for a reset.
     """
-    old, new = default_targets(old_sex), default_targets(new_sex)
+    old = default_targets(old_sex, old_birth_year)
+    new = default_targets(new_sex, new_birth_year)
     result = dict(values)
     for field, attr in TARGET_FIELDS.items():
         if field in values and (reset or values[field] == getattr(old, attr)):
@@ -150,6 +184,7 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
             "quiet_hours_start",
             "quiet_hours_end",
             "sex",
+            "birth_year",
             "pregnant",
             "drinks_target_ml",
             "potassium_target_mg",
@@ -175,9 +210,12 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
             "potassium_target_mg": "Potassium (mg)",
             "calcium_target_mg": "Calcium (mg)",
             "magnesium_target_mg": "Magnesium (mg)",
-            "sodium_target_mg": "Sodium (mg)",
+            "sodium_target_mg": "Sodium limit (mg)",
+            "birth_year": "Year of birth",
         }
         help_texts = {
+            "birth_year": BIRTH_YEAR_HELP,
+            "sodium_target_mg": SODIUM_HELP,
             "timezone": "Reminders and your daily totals follow this zone.",
             "drinks_target_ml": DRINKS_HELP,
         }
@@ -210,6 +248,7 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
                     "About you",
                     HTML(f'<p class="form-text mt-0">Optional. {SEX_HELP}</p>'),
                     "sex",
+                    "birth_year",
                     "pregnant",
                 ),
                 Fieldset(
@@ -236,11 +275,15 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         sex = cleaned.get("sex")
-        if sex is not None:
+        if sex is not None and "birth_year" not in self.errors:
             old_sex = self.instance.sex if self.instance.pk else ""
+            old_year = self.instance.birth_year if self.instance.pk else None
+            year = cleaned.get("birth_year")
             reset = cleaned.get("reset_targets", False)
-            if sex != old_sex or reset:
-                switched = switched_targets(cleaned, old_sex, sex, reset=reset)
+            if sex != old_sex or year != old_year or reset:
+                switched = switched_targets(
+                    cleaned, old_sex, sex, reset, old_birth_year=old_year, new_birth_year=year
+                )
                 self.targets_switched = switched != cleaned
                 cleaned.update(switched)
         return cleaned
@@ -355,7 +398,9 @@ class LoginForm(_CrispyMixin, auth_forms.AuthenticationForm):
         self._add_helper()
 
 
-class PasswordChangeForm(_CrispyMixin, auth_forms.PasswordChangeForm):
+class PasswordChangeForm(_AllPasswordMessagesAtOnce, _CrispyMixin, auth_forms.PasswordChangeForm):
+    first_password, second_password = "new_password1", "new_password2"
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._add_helper()
@@ -367,7 +412,9 @@ class PasswordResetForm(_CrispyMixin, auth_forms.PasswordResetForm):
         self._add_helper()
 
 
-class SetPasswordForm(_CrispyMixin, auth_forms.SetPasswordForm):
+class SetPasswordForm(_AllPasswordMessagesAtOnce, _CrispyMixin, auth_forms.SetPasswordForm):
+    first_password, second_password = "new_password1", "new_password2"
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._add_helper()

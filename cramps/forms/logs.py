@@ -59,7 +59,7 @@ class LocalDateTimeField(forms.DateTimeField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("initial", timezone.now)
-        kwargs.setdefault("help_text", "Leave empty for now.")
+        kwargs.setdefault("help_text", "Filled in for you: change it if needed (empty means now).")
         kwargs.setdefault(
             "error_messages", {"invalid": "Enter a date and time, e.g. 2026-03-10 03:15."}
         )
@@ -399,7 +399,7 @@ class StretchForm(_LogForm):
 
 
 class ExerciseForm(_LogForm):
-    starts_at = LocalDateTimeField(label="Starts", help_text="Leave empty for now.")
+    starts_at = LocalDateTimeField(label="Starts")
     duration_minutes = model_number(
         ExerciseSession, "duration_minutes", label="How long (minutes)", initial=45
     )
@@ -460,10 +460,12 @@ class CheckInForm(forms.Form):
 
     note = _notes_field("Anything else about today")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, past=False, **kwargs):
         super().__init__(*args, **kwargs)
+        # A past day's unanswered habit is just that, not "not today".
+        unsure = "Not answered" if past else "Not today"
         for name, label in CheckIn.HABITS:
-            self.fields[name] = _yes_no(label, "Not today")
+            self.fields[name] = _yes_no(label, unsure)
         # Habits first, the note last: templates/cramps/_checkin_fields.html renders them in
         # this order, by hand (no crispy layout: it was a sixth of the today page's time).
         self.order_fields([name for name, _label in CheckIn.HABITS])

@@ -44,6 +44,12 @@ class User(AbstractUser):
         default=_DEFAULTS.sodium_mg, validators=[Between(0, 6000, " mg")]
     )
     sex = models.CharField(max_length=6, choices=Sex.choices, blank=True, default="")
+    # Optional: only the calcium default depends on it (1,200 mg from 51 or 71, NIH ODS).
+    birth_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[Between(1900, 2100, message=_("Enter a year of birth, e.g. 1960."))],
+    )
     pregnant = models.BooleanField(default=False)
     # No reminders between these local times: both set (and different), or neither.
     quiet_hours_start = models.TimeField(null=True, blank=True)
@@ -74,6 +80,8 @@ class User(AbstractUser):
             )
         elif start is not None and start == end:
             errors["quiet_hours_end"] = _("Quiet hours can't start and end at the same time.")
+        if self.birth_year is not None and self.birth_year > self.local_today().year:
+            errors["birth_year"] = _("Enter a year of birth that has already come, e.g. 1960.")
         if self.pregnant and self.sex not in (self.Sex.FEMALE, self.Sex.UNSPECIFIED):
             errors["pregnant"] = _(
                 "Pregnancy can only be set when sex is Female or Prefer not to say."

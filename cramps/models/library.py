@@ -28,6 +28,8 @@ class _LibraryRow(models.Model):
 class EvidenceLevel(models.TextChoices):
     SUPPORTED = "supported", "Supported"
     LOW_CERTAINTY = "low_certainty", "Low-certainty support"
+    # A sensible habit no trial has tested (the quadriceps stretch, the warm-up), as the tips have.
+    PLAUSIBLE = "plausible", "Plausible, not tested"
     TRADITIONAL = "traditional", "Traditional practice"
 
 
@@ -110,6 +112,10 @@ class PreventionTip(_LibraryRow):
     category = models.CharField(max_length=15, choices=Category.choices)
     evidence = models.CharField(max_length=25, choices=TipEvidence.choices)
     note = models.TextField(blank=True, help_text="A caution or nuance that matters.")
+    # The seed page a tip was taken from, shown as "where this tip comes from"; `source_url`
+    # is then a source that supports what the tip says.
+    origin_url = models.URLField(max_length=500, blank=True)
+    more_sources = models.JSONField(default=list, blank=True)
 
     class Meta(_LibraryRow.Meta):
         pass

@@ -154,6 +154,20 @@ class CrampEpisode(_Entry):
         self.fill_defaults()
         super().save(*args, **kwargs)
 
+    @property
+    def where(self) -> str:
+        """In words: "left calf", "right front of thigh", "calf, both legs"."""
+        muscle = self.get_muscle_display().lower()
+        if self.side == self.Side.BOTH:
+            return _("%(muscle)s, both legs") % {"muscle": muscle}
+        return f"{self.get_side_display().lower()} {muscle}"
+
+    @property
+    def duration_label(self) -> str:
+        if self.duration_seconds < 60:
+            return _("%(s)s s") % {"s": self.duration_seconds}
+        return _("%(m)s min") % {"m": round(self.duration_seconds / 60)}
+
     @classmethod
     def default_context(cls, user, at: dt.datetime) -> str:
         """Between bedtime and waking a cramp most likely woke the user: "asleep", else "at

@@ -42,6 +42,7 @@ from cramps.models import (
 )
 from cramps.models.library import BEDTIME_ROUTINE_SLUG
 from cramps.models.reminders import ReminderKind
+from cramps.targets import potassium_caution
 
 from .timing import (
     SUPERSEDE_WINDOW,
@@ -227,14 +228,14 @@ class _Composer:
             subject = f"Bedtime stretch: {night_cramps} {noun} this week"
             blocks.append(
                 f"You logged {night_cramps} {noun} this week. Tonight's stretch is worth the three "
-                "minutes: stretching might not prevent every cramp, but may help to reduce them."
+                "minutes: it won't stop every cramp, but it may make them fewer."
             )
             blocks.append(self._bedtime_steps())
         else:
             subject = "Time for your bedtime stretch"
             blocks.append(
                 "Time for your bedtime stretch: calves and hamstrings, about three minutes. "
-                "It might not prevent every cramp, but may help to reduce them."
+                "It won't stop every cramp, but it may make them fewer."
             )
         food_line = self._food_suggestion(user, totals)
         if food_line:
@@ -275,6 +276,8 @@ class _Composer:
         # A catalogue note about this mineral matters here (e.g. spinach's calcium is poorly
         # absorbed).
         note = f" {food.note}" if mineral in food.note.lower() else ""
+        if mineral == "potassium":
+            note += f" {potassium_caution()}"
         return (
             f"Your logged {mineral} today: {logged} of {targets[mineral]} mg. For a snack or for "
             f"tomorrow: {food.name}, {food.portion}: about {amount} mg of {mineral}.{note} "

@@ -62,8 +62,9 @@ class Kind:
         if isinstance(entry, CheckIn):
             return f"check-in of {date_format(entry.date, 'D j M Y')}"
         if isinstance(entry, CrampEpisode):
-            muscle = entry.get_muscle_display().lower()
-            what = f"{entry.get_side_display()} {muscle}, severity {entry.severity}/10"
+            # Every figure the quick save filled in, so it can be seen and changed.
+            context = entry.get_context_display().lower()
+            what = f"{entry.where}, severity {entry.severity}/10, {entry.duration_label}, {context}"
         elif isinstance(entry, ExerciseSession):
             status = entry.get_status_display().lower()
             what = f"{entry.activity}, {entry.duration_minutes} min ({status})"
@@ -168,7 +169,19 @@ def _initial_time(request):
 
 
 def _saved(request, kind, entry, verb):
-    messages.success(request, f"{kind.noun.capitalize()} {verb}: {kind.describe(entry)}.")
+    if isinstance(entry, CrampEpisode):
+        # A quick save fills in the time, duration and what you were doing: say so, and offer
+        # the edit page to change them.
+        messages.success(
+            request,
+            format_html(
+                '{} <a href="{}" class="alert-link">Change</a>',
+                f"Cramp {verb}: {kind.describe(entry)}.",
+                reverse(kind.edit_url, args=[entry.pk]),
+            ),
+        )
+    else:
+        messages.success(request, f"{kind.noun.capitalize()} {verb}: {kind.describe(entry)}.")
     if isinstance(entry, CrampEpisode) and entry.is_long:
         # Saved all the same; the warning is what matters now.
         messages.warning(

@@ -29,7 +29,7 @@ def _day_page(request, day):
     user = request.user
     form = None
     if request.method == "POST":
-        form = CheckInForm(request.POST)
+        form = CheckInForm(request.POST, past=day < user.local_today())
         if form.is_valid():
             CheckIn.objects.record(user, day, **form.cleaned_data)
             messages.success(request, "Check-in saved.")
@@ -38,7 +38,7 @@ def _day_page(request, day):
     checkin = CheckIn.objects.for_user(user).filter(date=day).first()
     entries = day_entries(user, day)
     if form is None:
-        form = CheckInForm(initial=CheckInForm.initial_for(checkin, entries))
+        form = CheckInForm(initial=CheckInForm.initial_for(checkin, entries), past=not is_today)
     context = {
         "day": day,
         "is_today": is_today,

@@ -1,0 +1,138 @@
+"""No serious or critical axe-core violation on any main page, in light and dark, at a phone's
+size; the theme follows the device and the switch; the menu opens without JavaScript."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from cramps.models import ExerciseSession, HydrationEntry, IntakeEntry
+from tests.factories import CrampEpisodeFactory
+
+pytestmark = pytest.mark.browser
+
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "shots"
+YESTERDAY = "{yesterday}"
+
+SIGNED_IN_PAGES = [
+    ("today", "/today/"),
+    ("cramp-form", "/log/cramp/"),
+    ("past-day", "/day/{yesterday}/"),
+    ("stretch", "/log/stretch/"),
+    ("exercise", "/log/exercise/"),
+    ("history", "/history/"),
+    ("history-cramps", "/history/cramps/"),
+    ("profile", "/profile/"),
+    ("notifications", "/notifications/"),
+    ("reminder-settings", "/reminders/settings/"),
+    ("guide", "/cramp-now/"),
+]
+PUBLIC_PAGES = [
+    ("guide-visitor", "/cramp-now/"),
+    ("technique", "/techniques/weizhong/"),
+    ("red-flags", "/red-flags/"),
+    ("prevention", "/prevention/"),
+    ("evidence", "/evidence/"),
+    ("login", "/accounts/login/"),
+    ("signup", "/signup/"),
+    ("api-docs", "/api/docs/"),
+    ("home", "/"),
+]
+
+
+@pytest.fixture
+def a_logged_day(signed_in):
+    """Something of every kind today, sodium over its limit: every bar, badge and warning shows."""
+    now = timezone.now()
+    CrampEpisodeFactory(user=signed_in, started_at=now - dt.timedelta(minutes=5))
+    CrampEpisodeFactory(user=signed_in, started_at=now - dt.timedelta(days=1), duration_seconds=900)
+    HydrationEntry.objects.create(user=signed_in, at=now, amount_ml=250)
+    IntakeEntry.objects.create(user=signed_in, at=now, label="Soup", sodium_mg=2600)
+    IntakeEntry.objects.create(user=signed_in, at=now, label="Tablet", magnesium_mg=400)
+    ExerciseSession.objects.create(
+        user=signed_in, starts_at=now + dt.timedelta(hours=2), duration_minutes=30, activity="Run"
+    )
+    return signed_in
+
+
+def _visit(page, live_url, path, scheme, name):
+    yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    page.emulate_media(color_scheme=scheme)
+    page.goto(live_url + path.format(yesterday=yesterday))
+    expect(page.locator("html")).to_have_attribute("data-bs-theme", scheme)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}-{scheme}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(("name", "path"), SIGNED_IN_PAGES, ids=[n for n, _ in SIGNED_IN_PAGES])
+def test_signed_in_pages_have_no_serious_axe_violation(
+    page, live_url, a_logged_day, axe, name, path, scheme
+):
+    _visit(page, live_url, path, scheme, name)
+    assert axe(page) == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(("name", "path"), PUBLIC_PAGES, ids=[n for n, _ in PUBLIC_PAGES])
+def test_public_pages_have_no_serious_axe_violation(page, live_url, axe, name, path, scheme):
+    _visit(page, live_url, path, scheme, name)
+    assert axe(page) == []
+
+
+def test_the_theme_switch_is_remembered(page, live_url):
+    page.emulate_media(color_scheme="dark")
+    page.goto(f"{live_url}/prevention/")
+    expect(page.locator("html")).to_have_attribute("data-bs-theme", "dark")
+    page.get_by_role("button", name="Light theme").click()
+    expect(page.locator("html")).to_have_attribute("data-bs-theme", "light")
+    page.goto(f"{live_url}/evidence/")
+    expect(page.locator("html")).to_have_attribute("data-bs-theme", "light")
+
+
+def test_the_menu_opens_without_javascript(browser, live_url):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(f"{live_url}/")
+    prevention = page.locator(".nav-menu").get_by_role("link", name="Prevention")
+    expect(prevention).to_be_hidden()
+    page.locator(".nav-menu summary").click()
+    expect(prevention).to_be_visible()
+    context.close()
+
+
+def test_the_cramp_now_button_covers_nothing_at_the_bottom(page, live_url):
+    page.goto(f"{live_url}/red-flags/")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    button = page.locator(".cramp-now").bounding_box()
+    link = page.locator("footer").get_by_role("link", name="When to see a doctor").bounding_box()
+    overlaps = not (
+        link["y"] + link["height"] <= button["y"]
+        or button["y"] + button["height"] <= link["y"]
+        or link["x"] + link["width"] <= button["x"]
+        or button["x"] + button["width"] <= link["x"]
+    )
+    assert not overlaps
+
+
+def test_on_a_form_the_cramp_now_button_stands_out_of_the_way(page, live_url, signed_in):
+    page.goto(f"{live_url}/profile/")
+    assert page.locator(".cramp-now").evaluate("b => getComputedStyle(b).position") == "static"
+    page.get_by_label("Quiet until").fill("06:30")
+    # Once something is typed, the guide opens in a new tab: the form stays as it is.
+    expect(page.locator(".cramp-now")).to_have_attribute("target", "_blank")
+
+
+def test_link_buttons_centre_their_text_vertically(page, live_url, signed_in):
+    page.goto(f"{live_url}/today/")
+    link = page.get_by_role("link", name="Previous day")
+    box = link.bounding_box()
+    text = link.evaluate(
+        "a => { const r = document.createRange(); r.selectNodeContents(a);"
+        " const b = r.getBoundingClientRect(); return {top: b.top, bottom: b.bottom}; }"
+    )
+    above = text["top"] - box["y"]
+    below = box["y"] + box["height"] - text["bottom"]
+    assert abs(above - below) <= 2, (above, below)
