@@ -11,6 +11,11 @@
   if (items.length === 0) return;
 
   const section = list.closest("section") || list.parentElement;
+  const clotCheck = document.querySelector("[data-clot-check]");
+  const clearedNote = document.querySelector("[data-clot-cleared-note]");
+  // Safety first: no massage step and no player until the clot question is answered "No"
+  // (guide.css hides them; "Yes" submits the form and leaves for the urgent-care page).
+  const cleared = () => section.classList.contains("clot-cleared");
   const status = player.querySelector("[data-player-status]");
   const timer = player.querySelector("[data-player-timer]");
   const buttons = {};
@@ -106,6 +111,7 @@
   }
 
   function start() {
+    if (!cleared()) return;
     interacted = true;
     if (remaining === 0) remaining = duration(items[index]);
     markUsed();
@@ -121,6 +127,7 @@
   }
 
   function move(step) {
+    if (!cleared()) return;
     interacted = true;
     markUsed();
     if (step > 0 && index === items.length - 1) {
@@ -133,6 +140,7 @@
   }
 
   function stepMode(on) {
+    if (on && !cleared()) return;
     section.classList.toggle("guide-stepping", on);
     player.hidden = !on;
     buttons.steps.hidden = on;
@@ -152,5 +160,15 @@
     else if (document.visibilityState === "hidden") wakeLock = null;
   });
 
+  if (clotCheck) {
+    clotCheck.querySelector("[data-clot-no]").addEventListener("click", (event) => {
+      event.preventDefault();
+      section.classList.add("clot-cleared");
+      clotCheck.hidden = true;
+      if (clearedNote) clearedNote.hidden = false;
+      stepMode(true);
+      section.scrollIntoView({ block: "start" });
+    });
+  }
   stepMode(true);
 })();
