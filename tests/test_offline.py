@@ -104,3 +104,19 @@ def test_the_one_tap_water_buttons_can_be_kept_offline(owner_client):
     page = owner_client.get("/today/").content.decode()
 
     assert page.count('data-offline-log="hydration"') >= 3
+
+
+def test_the_compressed_worker_still_answers_304_to_its_weak_etag(client):
+    first = client.get("/sw.js", HTTP_ACCEPT_ENCODING="gzip")
+    assert first["Content-Encoding"] == "gzip"
+
+    again = client.get("/sw.js", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 304
+
+
+def test_the_guide_goes_out_compressed(client):
+    response = client.get("/cramp-now/", HTTP_ACCEPT_ENCODING="br, gzip")
+
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]

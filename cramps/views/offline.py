@@ -87,7 +87,9 @@ def service_worker(request):
     version = hashlib.sha256(json.dumps([pages, assets]).encode()).hexdigest()[:16]
     etag = quote_etag(version)
     # Browsers ask for the worker on every visit: a match costs a 304 and no body.
-    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+    # Compressed responses carry a weak ETag (W/"..."): the same version either way.
+    sent = [tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))]
+    if etag in sent:
         response = HttpResponse(status=304)
     else:
         body = render_to_string(

@@ -48,16 +48,29 @@
     return title ? title.textContent.replace(/\s+/g, " ").trim() : "";
   }
 
+  // The cramp started about when the guide was opened: the log form (after a log-in or a
+  // sign-up, if need be: the time rides in the link) starts from it.
+  const openedAt = new Date().toISOString();
+
+  function updateLogLink() {
+    if (!logLink) return;
+    const params = new URLSearchParams();
+    if (interacted) {
+      items.forEach((item) => {
+        if (used.has(item.dataset.slug)) params.append("tried", item.dataset.slug);
+      });
+    } else {
+      new URL(logLink.href).searchParams.getAll("tried").forEach((slug) => params.append("tried", slug));
+    }
+    params.set("at", openedAt);
+    logLink.href = logLink.dataset.logBase + "?" + params.toString();
+  }
+
   // A technique counts as used once the user has reached it by the buttons or started its timer.
   function markUsed() {
     if (!interacted) return;
     used.add(items[index].dataset.slug);
-    if (!logLink) return;
-    const params = new URLSearchParams();
-    items.forEach((item) => {
-      if (used.has(item.dataset.slug)) params.append("tried", item.dataset.slug);
-    });
-    logLink.href = logLink.dataset.logBase + "?" + params.toString();
+    updateLogLink();
   }
 
   function keepAwake(on) {
@@ -160,6 +173,7 @@
     else if (document.visibilityState === "hidden") wakeLock = null;
   });
 
+  updateLogLink();
   if (clotCheck) {
     clotCheck.querySelector("[data-clot-no]").addEventListener("click", (event) => {
       event.preventDefault();
@@ -167,7 +181,7 @@
       clotCheck.hidden = true;
       if (clearedNote) clearedNote.hidden = false;
       stepMode(true);
-      section.scrollIntoView({ block: "start" });
+      items[index].scrollIntoView({ block: "start" });
     });
   }
   stepMode(true);
