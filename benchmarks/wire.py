@@ -131,8 +131,10 @@ def measure(port: int) -> int:
         print(f"  {kind:10} {url:{width}}  {encoding:5} {size:7,d} B  {cache}")
     print(f"first visit:  {first:,d} B ({first / 1024:.1f} KB), target at most 60 KB")
     print(f"repeat visit: {repeat:,d} B (the HTML {repeat_html:,d} B + a 304 for /sw.js)")
-    print(f"service worker, in the background after the first load: {len(pages)} pages, ")
-    print(f"  {background:,d} B of HTML (static files shared with the guide)")
+    print(
+        f"service worker, in the background after the first load: {len(pages)} pages, "
+        f"{background:,d} B of HTML (their static files are the guide's)"
+    )
     for problem in problems:
         print(f"problem: {problem}")
     ok = first <= TARGET_BYTES and not problems
