@@ -19,11 +19,24 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 
-run: $(VENV)/.installed
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py loaddata techniques tips red_flags foods
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	DEBUG=$${DEBUG:-true} $(BIN)/honcho start
+# `make run` serves like production (DEBUG off, hashed and compressed static files, the real 404
+# and 500 pages) on the loopback address; `DEBUG=true make run` for development. The signing key
+# is made once into var/secret_key unless SECRET_KEY is set. Cookies are not marked Secure by
+# default here, as this serves plain HTTP on 127.0.0.1; set SECURE_COOKIES=true behind HTTPS.
+RUN_ENV = DEBUG=$${DEBUG:-false} \
+	SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	SECURE_COOKIES=$${SECURE_COOKIES:-false}
+
+var/secret_key: | $(BIN)/python
+	mkdir -p var
+	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+run: $(VENV)/.installed var/secret_key
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py loaddata techniques tips red_flags foods
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(RUN_ENV) $(BIN)/honcho start
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

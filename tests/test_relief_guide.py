@@ -10,7 +10,10 @@ from django.core.cache import cache
 from cramps.models import RedFlag, ReliefTechnique
 
 GUIDE = "/cramp-now/"
-RED_FLAG_LINE = "One leg swollen, warm or red? Don't massage: get care today."
+RED_FLAG_LINE = (
+    "One leg swollen, warm, red or darker (redness can be hard to spot on brown or black skin), "
+    "or a cramping or throbbing pain in one leg that won't ease? Don't massage: get care today."
+)
 
 
 @pytest.fixture(autouse=True)
@@ -261,3 +264,26 @@ def test_the_clot_answer_and_the_steps_are_cached_apart(client, stretch, urgent_
     assert "Straighten the test leg." in client.get(GUIDE).content.decode()
     assert "Straighten the test leg." not in client.get(GUIDE + "?clot=yes").content.decode()
     assert "Straighten the test leg." in client.get(GUIDE + "?clot=no").content.decode()
+
+
+def test_the_clot_question_names_every_sign_of_the_clot_fixture_in_one_line(db, client, stretch):
+    page = client.get(GUIDE).content.decode()
+    question = re.search(r"data-clot-check.*?<strong>(.*?)</strong>", page, re.S).group(1)
+    assert "\n" not in question.strip()
+    for sign in ("swollen", "warm", "red or darker", "brown or black skin", "throbbing pain"):
+        assert sign in question
+
+
+def test_massage_steps_wait_for_the_answer_and_show_at_once_without_javascript(
+    client, stretch, acupoint
+):
+    page = client.get(GUIDE).content.decode()
+    assert 'class="guide-steps" data-guide-steps' in page
+    assert re.search(r'data-slug="test-point"[^>]*data-massage', page)
+    assert not re.search(r'data-slug="test-stretch"[^>]*data-massage', page)
+    # The question comes before every step; without JavaScript a stylesheet lists them all.
+    assert page.index("data-clot-check") < page.index("Straighten the test leg.")
+    assert re.search(r"<noscript><link[^>]*cramps/css/guide-noscript\.css", page)
+
+    answered = client.get(GUIDE + "?clot=no").content.decode()
+    assert 'class="guide-steps clot-cleared"' in answered

@@ -6,8 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from cramps.models import ReliefTechnique
-
-RED_FLAG_LINE = "One leg swollen, warm or red? Don't massage: get care today."
+from tests.test_relief_guide import RED_FLAG_LINE  # one wording everywhere
 
 
 @pytest.fixture(autouse=True)

@@ -151,6 +151,9 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Only the hashed copies are kept (and compressed): every page names them through `static()`,
+# and collectstatic compresses half as many files.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -129,6 +129,7 @@ class CrampEpisodeSerializer(_LogSerializer):
             "notes",
             "techniques_tried",
             "is_long",
+            "client_id",
             "created_at",
             "updated_at",
         ]
@@ -169,6 +170,7 @@ class CrampEpisodeSerializer(_LogSerializer):
     def update(self, instance, validated_data):
         # Sent: the list replaces the episode's trials. Left out: they stay as they are.
         trials = validated_data.pop("trials", None)
+        validated_data.pop("client_id", None)  # set once, by the device that made the entry
         episode = super().update(instance, validated_data)
         if trials is not None:
             episode.trials.all().delete()
@@ -186,7 +188,7 @@ class CrampEpisodeSerializer(_LogSerializer):
 class HydrationEntrySerializer(_LogSerializer):
     class Meta:
         model = HydrationEntry
-        fields = ["id", "at", "amount_ml", "drink", "created_at", "updated_at"]
+        fields = ["id", "at", "amount_ml", "drink", "client_id", "created_at", "updated_at"]
         read_only_fields = _READ_ONLY
         extra_kwargs = {
             "at": {"required": False, "help_text": "Defaults to now on create."},
@@ -196,6 +198,10 @@ class HydrationEntrySerializer(_LogSerializer):
     def create(self, validated_data):
         validated_data.setdefault("at", timezone.now())
         return super().create(validated_data)
+
+    def update(self, instance, validated_data):
+        validated_data.pop("client_id", None)  # set once, by the device that made the entry
+        return super().update(instance, validated_data)
 
 
 _MG_FIELDS = list(IntakeEntry.MINERAL_FIELDS)

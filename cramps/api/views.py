@@ -6,7 +6,9 @@ of queries.
 """
 
 import datetime as dt
+import uuid
 
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -59,7 +61,42 @@ class _UserLogViewSet(viewsets.ModelViewSet):
         serializer.save(user=self.request.user)
 
 
-class CrampEpisodeViewSet(_UserLogViewSet):
+class _ClientIdCreate:
+    """Create, exactly once per `client_id`: a device that logged an entry offline sends it
+    until it hears back, so a repeat answers 200 with the stored entry (whatever its body says).
+    Ids are per user: another user's entry with the same id is never read or touched."""
+
+    def create(self, request, *args, **kwargs):
+        client_id = self._client_id(request.data)
+        if client_id is not None and (stored := self._stored(client_id)) is not None:
+            return Response(self.get_serializer(stored).data, status=status.HTTP_200_OK)
+        try:
+            with transaction.atomic():
+                return super().create(request, *args, **kwargs)
+        except IntegrityError:
+            # The same id sent twice at once: the other request saved it first.
+            if client_id is None or (stored := self._stored(client_id)) is None:
+                raise
+            return Response(self.get_serializer(stored).data, status=status.HTTP_200_OK)
+
+    def _stored(self, client_id):
+        return self.get_queryset().filter(client_id=client_id).first()
+
+    @staticmethod
+    def _client_id(data):
+        raw = data.get("client_id") if isinstance(data, dict) else None
+        if raw is None or raw == "":
+            return None
+        try:
+            return uuid.UUID(str(raw))
+        except ValueError:
+            raise exceptions.ValidationError({"client_id": ["Must be a valid UUID."]}) from None
+
+
+@extend_schema_view(
+    create=extend_schema(responses={201: s.CrampEpisodeSerializer, 200: s.CrampEpisodeSerializer})
+)
+class CrampEpisodeViewSet(_ClientIdCreate, _UserLogViewSet):
     """Cramp episodes. Only `side` and `severity` are required; `techniques_tried` is written
     with the episode in one transaction (sent on update, it replaces the list)."""
 
@@ -72,7 +109,12 @@ class CrampEpisodeViewSet(_UserLogViewSet):
         return qs.prefetch_related(Prefetch("trials", queryset=trials))
 
 
-class HydrationEntryViewSet(_UserLogViewSet):
+@extend_schema_view(
+    create=extend_schema(
+        responses={201: s.HydrationEntrySerializer, 200: s.HydrationEntrySerializer}
+    )
+)
+class HydrationEntryViewSet(_ClientIdCreate, _UserLogViewSet):
     """Drinks. Only `amount_ml` is required (1-5000); `at` defaults to now, `drink` to water."""
 
     queryset = HydrationEntry.objects.none()

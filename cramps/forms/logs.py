@@ -220,6 +220,20 @@ class EpisodeForm(_LogForm):
     def clean_muscle(self):
         return self.cleaned_data["muscle"] or CrampEpisode.Muscle.CALF
 
+    # A new cramp made offline waits on the device and goes to the API (static/cramps/js/outbox.js):
+    # the script needs each quick duration's seconds and each trial field's technique slug.
+    @property
+    def offline_log(self):
+        return "" if self.instance.pk else "cramps"
+
+    @property
+    def offline_durations(self):
+        return ";".join(f"{key}={seconds}" for key, _label, seconds in choices.DURATIONS)
+
+    @property
+    def offline_trials(self):
+        return ";".join(f"{self.trial_field(t)}={t.slug}" for t in self.techniques)
+
     @staticmethod
     def trial_field(technique):
         return f"trial_{technique.pk}"

@@ -38,6 +38,11 @@ MAX_DIRECT_MG = {"potassium": 10_000, "calcium": 5_000, "magnesium": 5_000, "sod
 DEFAULT_INTAKE_LABEL = "Supplement"
 
 
+CLIENT_ID_HELP = (
+    "Made by the device that logged the entry (a UUID); sending it again returns the same entry."
+)
+
+
 class EntryQuerySet(UserOwnedQuerySet):
     def between(self, start, end):
         """Entries whose time falls in [start, end): a user's local day from `User.day_bounds`."""
@@ -126,6 +131,7 @@ class CrampEpisode(_Entry):
     techniques = models.ManyToManyField(
         ReliefTechnique, through="TechniqueTrial", related_name="episodes", blank=True
     )
+    client_id = models.UUIDField(null=True, blank=True, help_text=CLIENT_ID_HELP)
 
     objects = CrampEpisodeQuerySet.as_manager()
 
@@ -143,6 +149,8 @@ class CrampEpisode(_Entry):
             models.CheckConstraint(
                 condition=Q(context__in=EpisodeContext.values), name="episode_context_known"
             ),
+            # An entry made offline is sent again until the answer arrives: one row per id.
+            models.UniqueConstraint(fields=["user", "client_id"], name="episode_client_id_once"),
         ]
 
     def __str__(self):
@@ -218,6 +226,7 @@ class HydrationEntry(_Entry):
     at = models.DateTimeField(validators=[not_in_future])
     amount_ml = models.PositiveIntegerField(validators=[Between(1, MAX_DRINK_ML, " ml")])
     drink = models.CharField(max_length=12, choices=Drink.choices, default=Drink.WATER)
+    client_id = models.UUIDField(null=True, blank=True, help_text=CLIENT_ID_HELP)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -227,7 +236,8 @@ class HydrationEntry(_Entry):
             models.CheckConstraint(
                 condition=Q(amount_ml__gte=1, amount_ml__lte=MAX_DRINK_ML),
                 name="hydration_amount_range",
-            )
+            ),
+            models.UniqueConstraint(fields=["user", "client_id"], name="hydration_client_id_once"),
         ]
 
     def __str__(self):

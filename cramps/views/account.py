@@ -3,6 +3,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
@@ -14,9 +15,19 @@ def _token_of(user) -> Token | None:
     return Token.objects.filter(user=user).first()
 
 
+def _safe_next(request) -> str:
+    """A local `next` (e.g. the cramp form a visitor was on the way to, with what they tried)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed else ""
+
+
 def signup(request):
+    next_url = _safe_next(request)
     if request.user.is_authenticated:
-        return redirect("cramps:profile")
+        return redirect(next_url or "cramps:profile")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()  # its reminders are planned with it
@@ -26,8 +37,9 @@ def signup(request):
             "Welcome to Crampless! Check your time zone, bedtime and exercise routine below, "
             "so reminders arrive at the right local time.",
         )
-        return redirect("cramps:profile")
-    context = {"form": form, "timezones": timezone_choices()}
+        # On the way to saving a cramp: the form it was headed for, filled in, comes first.
+        return redirect(next_url or "cramps:profile")
+    context = {"form": form, "timezones": timezone_choices(), "next": next_url}
     return render(request, "cramps/account/signup.html", context)
 
 

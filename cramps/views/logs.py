@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -248,11 +249,24 @@ def _delete(request, kind, pk):
 
 @login_required
 def episode_add(request):
-    """`?tried=<slug>&tried=<slug>` (from the relief guide) marks those techniques as tried."""
+    """`?tried=<slug>&tried=<slug>` (from the relief guide) marks those techniques as tried;
+    `?at=` is when the guide was opened, the cramp's start."""
     # Offered for a cramp that just happened: "asleep" during the user's night.
-    context = CrampEpisode.default_context(request.user, timezone.now())
+    started = _guide_time(request) or timezone.now()
+    context = CrampEpisode.default_context(request.user, started)
     tried = request.GET.getlist("tried")
-    return _add(request, CRAMPS, initial={"context": context}, tried=tried)
+    initial = {"context": context, "started_at": started}
+    return _add(request, CRAMPS, initial=initial, tried=tried)
+
+
+def _guide_time(request):
+    """`?at=<ISO time>`: when the visitor opened the guide, carried through log-in or sign-up.
+    Only a time in the last day counts; anything else falls back to now."""
+    at = parse_datetime(request.GET.get("at", "").replace(" ", "+"))
+    if at is None or timezone.is_naive(at):
+        return None
+    now = timezone.now()
+    return at if now - dt.timedelta(days=1) <= at <= now else None
 
 
 @login_required

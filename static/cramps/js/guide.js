@@ -11,6 +11,11 @@
   if (items.length === 0) return;
 
   const section = list.closest("section") || list.parentElement;
+  const clotCheck = document.querySelector("[data-clot-check]");
+  const clearedNote = document.querySelector("[data-clot-cleared-note]");
+  // Safety first: no massage step and no player until the clot question is answered "No"
+  // (guide.css hides them; "Yes" submits the form and leaves for the urgent-care page).
+  const cleared = () => section.classList.contains("clot-cleared");
   const status = player.querySelector("[data-player-status]");
   const timer = player.querySelector("[data-player-timer]");
   const buttons = {};
@@ -43,16 +48,29 @@
     return title ? title.textContent.replace(/\s+/g, " ").trim() : "";
   }
 
+  // The cramp started about when the guide was opened: the log form (after a log-in or a
+  // sign-up, if need be: the time rides in the link) starts from it.
+  const openedAt = new Date().toISOString();
+
+  function updateLogLink() {
+    if (!logLink) return;
+    const params = new URLSearchParams();
+    if (interacted) {
+      items.forEach((item) => {
+        if (used.has(item.dataset.slug)) params.append("tried", item.dataset.slug);
+      });
+    } else {
+      new URL(logLink.href).searchParams.getAll("tried").forEach((slug) => params.append("tried", slug));
+    }
+    params.set("at", openedAt);
+    logLink.href = logLink.dataset.logBase + "?" + params.toString();
+  }
+
   // A technique counts as used once the user has reached it by the buttons or started its timer.
   function markUsed() {
     if (!interacted) return;
     used.add(items[index].dataset.slug);
-    if (!logLink) return;
-    const params = new URLSearchParams();
-    items.forEach((item) => {
-      if (used.has(item.dataset.slug)) params.append("tried", item.dataset.slug);
-    });
-    logLink.href = logLink.dataset.logBase + "?" + params.toString();
+    updateLogLink();
   }
 
   function keepAwake(on) {
@@ -106,6 +124,7 @@
   }
 
   function start() {
+    if (!cleared()) return;
     interacted = true;
     if (remaining === 0) remaining = duration(items[index]);
     markUsed();
@@ -121,6 +140,7 @@
   }
 
   function move(step) {
+    if (!cleared()) return;
     interacted = true;
     markUsed();
     if (step > 0 && index === items.length - 1) {
@@ -133,6 +153,7 @@
   }
 
   function stepMode(on) {
+    if (on && !cleared()) return;
     section.classList.toggle("guide-stepping", on);
     player.hidden = !on;
     buttons.steps.hidden = on;
@@ -152,5 +173,16 @@
     else if (document.visibilityState === "hidden") wakeLock = null;
   });
 
+  updateLogLink();
+  if (clotCheck) {
+    clotCheck.querySelector("[data-clot-no]").addEventListener("click", (event) => {
+      event.preventDefault();
+      section.classList.add("clot-cleared");
+      clotCheck.hidden = true;
+      if (clearedNote) clearedNote.hidden = false;
+      stepMode(true);
+      items[index].scrollIntoView({ block: "start" });
+    });
+  }
   stepMode(true);
 })();

@@ -1,0 +1,41 @@
+"""A visitor's "Log this cramp" keeps what they tried and when, through sign-up."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from cramps.models import ReliefTechnique
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_visitor_signs_up_and_lands_on_the_cramp_form_filled_in(page, live_url):
+    page.goto(f"{live_url}/cramp-now/")
+    page.get_by_role("button", name="No, show the steps").click()
+    page.get_by_role("button", name="Start").click()
+    page.get_by_role("button", name="Next").click()
+    used = list(
+        ReliefTechnique.objects.filter(
+            slug__in=page.eval_on_selector_all(
+                "[data-slug]", "els => els.slice(0, 2).map((el) => el.dataset.slug)"
+            )
+        )
+    )
+    page.get_by_role("link", name="Log this cramp").click()
+
+    expect(page.locator("[data-why-here]")).to_contain_text("Saving a cramp needs a free account")
+    page.get_by_role("link", name="Create an account").click()
+    expect(page.locator("[data-why-here]")).to_be_visible()
+    page.fill("input[name=username]", "bea")
+    page.fill("input[name=email]", "bea@example.com")
+    page.fill("input[name=password1]", "slow calf stretch 42")
+    page.fill("input[name=password2]", "slow calf stretch 42")
+    page.fill("input[name=timezone]", "Europe/Berlin")
+    page.get_by_role("button", name="Create account").click()
+
+    expect(page).to_have_url(re.compile(r"/log/cramp/\?.*at="))
+    for technique in used:
+        expect(page.locator(f"input[name=trial_{technique.pk}][value=tried]")).to_be_checked()
+    assert len(used) == 2
+    expect(page.locator("input[name=started_at]")).not_to_have_value("")
