@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 
 from cramps import daily
 from cramps.forms.logs import CheckInForm
+from cramps.insights.experiments import tonight_block_line
 from cramps.models import CheckIn
 from cramps.views.logs import render_fingerprinted
 
@@ -38,6 +39,9 @@ def _day_page(request, day):
     is_today = day == user.local_today()
     # One query says whether the page this user last saw of this day is still right.
     fingerprint = daily.day_fingerprint(user, day)
+    # A running experiment's block tonight (1 query); in the cache key, so starting or stopping
+    # an experiment shows at once.
+    tonight_line = tonight_block_line(user, day) if is_today else ""
 
     def context():
         checkin = CheckIn.objects.for_user(user).filter(date=day).first()
@@ -54,7 +58,10 @@ def _day_page(request, day):
             "entries": entries,
             "totals": daily.day_totals(user, day),
             "quick_drinks": daily.QUICK_DRINKS_ML,
+            "tonight_line": tonight_line,
         }
 
     template = "cramps/today.html"
-    return render_fingerprinted(request, template, fingerprint, context, day, is_today)
+    return render_fingerprinted(
+        request, template, fingerprint, context, day, is_today, tonight_line
+    )
