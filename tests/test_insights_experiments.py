@@ -127,7 +127,7 @@ def test_randomisation_p_value_over_every_block_order_by_hand():
 def _pairs(counts, days=7):
     """Complete blocks from [(habit cramps, no-habit cramps), ...], one cramp per night."""
     blocks, cramps = [], []
-    for pair, (x_h, x_0) in enumerate(counts):
+    for x_h, x_0 in counts:
         for arm, x in ((ex.HABIT, x_h), (ex.NO_HABIT, x_0)):
             block = _block(len(blocks), arm, MON + dt.timedelta(days=len(blocks) * days), days)
             blocks.append(block)

@@ -143,6 +143,21 @@ def block_line(experiment, night: dt.date) -> str:
     }
 
 
+def skips_bedtime_stretch(experiment, night: dt.date) -> bool:
+    """Whether tonight is a "no habit" block of a bedtime-stretch experiment: the bedtime
+    reminder must not then urge the stretch."""
+    if experiment.habit.slug != "stretch-before-bed":
+        return False
+    block = block_on(schedule_of(experiment), night)
+    return block is not None and not block.with_habit
+
+
+def running_by_user(user_ids) -> dict:
+    """{user id: running experiment, its habit loaded}, for a batch of users in one query."""
+    running = Experiment.objects.running().filter(user_id__in=user_ids).select_related("habit")
+    return {experiment.user_id: experiment for experiment in running}
+
+
 # --- Per block: cramps and adherence -------------------------------------------------------
 
 
