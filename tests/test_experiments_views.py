@@ -274,3 +274,39 @@ def test_pages_need_a_login(client, owner):
     for path in ("/experiments/", "/experiments/new/", f"/experiments/{experiment.pk}/"):
         assert client.get(path).status_code == 302
     assert client.get(API).status_code in (401, 403)
+
+
+def _detail_queries(client, experiment, django_assert_num_queries):
+    with django_assert_num_queries(7):
+        # 1. the session  2. the user  3. settle: the running experiment (none here)
+        # 4. the experiment with its habit  5. its cramps  6. its check-ins
+        # 7. the bell's unread count (base template)
+        response = client.get(f"/experiments/{experiment.pk}/")
+    assert response.status_code == 200
+
+
+def test_the_page_makes_the_same_queries_whatever_the_log(
+    owner_client, owner, django_assert_num_queries
+):
+    experiment = _experiment(owner, start=dt.date(2026, 1, 5), status=Experiment.Status.FINISHED)
+    _detail_queries(owner_client, experiment, django_assert_num_queries)
+    for day in range(42):
+        night = dt.date(2026, 1, 5) + dt.timedelta(days=day)
+        CrampEpisodeFactory(
+            user=owner, started_at=dt.datetime.combine(night, dt.time(23), tzinfo=dt.UTC)
+        )
+        CheckIn.objects.create(user=owner, date=night, stretched_before_bed=day % 2 == 0)
+    _detail_queries(owner_client, experiment, django_assert_num_queries)
+
+
+def test_the_admin_reads_and_stops_but_never_adds(admin_client, owner):
+    experiment = _experiment(owner)
+    assert admin_client.get("/admin/cramps/experiment/").status_code == 200
+    assert admin_client.get(f"/admin/cramps/experiment/{experiment.pk}/change/").status_code == 200
+    assert admin_client.get("/admin/cramps/experiment/add/").status_code == 403
+    admin_client.post(
+        "/admin/cramps/experiment/",
+        {"action": "stop_experiments", "_selected_action": [experiment.pk]},
+    )
+    experiment.refresh_from_db()
+    assert experiment.status == "stopped"
