@@ -157,3 +157,37 @@ class ReminderDeliveryAdmin(admin.ModelAdmin):
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["user", "title", "created_at", "read_at"]
     raw_id_fields = ["user", "delivery"]
+
+
+@admin.register(models.Experiment)
+class ExperimentAdmin(admin.ModelAdmin):
+    """Read-mostly: a plan is fixed once saved (`Experiment.clean()`); support can read, stop
+    or delete one, never rewrite it."""
+
+    list_display = ("user", "habit", "start_date", "block_days", "pairs", "status")
+    list_filter = ("status",)
+    list_select_related = ("user", "habit")
+    search_fields = ("user__username", "user__email")
+    readonly_fields = (
+        "user",
+        "habit",
+        "block_days",
+        "pairs",
+        "start_date",
+        "seed",
+        "status",
+        "stopped_at",
+        "created_at",
+    )
+    actions = ["stop_experiments"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Stop the selected running experiments")
+    def stop_experiments(self, request, queryset):
+        stopped = 0
+        for experiment in queryset.filter(status=models.Experiment.Status.RUNNING):
+            experiment.stop()
+            stopped += 1
+        self.message_user(request, f"{stopped} experiment(s) stopped.")

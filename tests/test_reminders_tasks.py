@@ -412,20 +412,21 @@ def test_a_batch_costs_the_same_queries_for_2_or_20_reminders(
     db, count, tonight, django_assert_num_queries
 ):
     ids = _due_tonight(count)
-    with django_assert_num_queries(12 + count):
+    with django_assert_num_queries(13 + count):
         # 1 claim them (pending -> sending, RETURNING the ids won)
         # 2 the deliveries with their users
         # 3 the users' schedules: on? through which channels?
         # 4 tonight's stretches
         # 5 this week's night cramps
         # 6 today's intake totals, grouped by user
-        # 7 the bedtime routine's steps (someone had night cramps)
-        # 8 the food catalogue (someone's minerals are low)
-        # 9 the in-app notices, on their own
+        # 7 running experiments, for tonight's block
+        # 8 the bedtime routine's steps (someone had night cramps)
+        # 9 the food catalogue (someone's minerals are low)
+        # 10 the in-app notices, on their own
         # + one mark per email, just before it is handed to the mail server (under the claim)
-        # 10 SAVEPOINT: the outcomes' transaction (nested in the test's own)
-        # 11 every reminder's outcome and email stamp, only where still `sending`
-        # 12 RELEASE SAVEPOINT
+        # 11 SAVEPOINT: the outcomes' transaction (nested in the test's own)
+        # 12 every reminder's outcome and email stamp, only where still `sending`
+        # 13 RELEASE SAVEPOINT
         results = dispatch.send_batch(ids)
     assert {r.outcome for r in results.values()} == {dispatch.Outcome.SENT}
     assert len(mail.outbox) == count

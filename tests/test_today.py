@@ -229,13 +229,14 @@ def test_the_check_in_date_is_the_local_date_behind_utc(client, db):
 
 
 def _today_queries(django_assert_num_queries, client):
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         # 1. the session  2. the user
-        # 3. the day's check-in
-        # 4. the day's cramps  5. their trials with techniques (one prefetch)
-        # 6. drinks  7. intake with foods  8. stretches with techniques  9. exercise
-        # (the drinks and mineral totals are summed from rows 6 and 7: no query)
-        # 10. the bell's unread count (base template)
+        # 3. a running experiment, for tonight's block line
+        # 4. the day's check-in
+        # 5. the day's cramps  6. their trials with techniques (one prefetch)
+        # 7. drinks  8. intake with foods  9. stretches with techniques  10. exercise
+        # (the drinks and mineral totals are summed from rows 7 and 8: no query)
+        # 11. the bell's unread count (base template)
         response = client.get("/today/")
     assert response.status_code == 200
 

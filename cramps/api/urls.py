@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import docs, views
+from . import docs, experiments, views
 
 router = DefaultRouter()
 router.register("cramps", views.CrampEpisodeViewSet, basename="api-cramps")
@@ -17,6 +17,7 @@ router.register("techniques", views.ReliefTechniqueViewSet, basename="api-techni
 router.register("tips", views.PreventionTipViewSet, basename="api-tips")
 router.register("red-flags", views.RedFlagViewSet, basename="api-red-flags")
 router.register("foods", views.FoodItemViewSet, basename="api-foods")
+router.register("experiments", experiments.ExperimentViewSet, basename="api-experiments")
 
 urlpatterns = [
     path("v1/totals/", views.day_totals, name="api-totals"),

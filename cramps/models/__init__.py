@@ -1,4 +1,5 @@
 from .accounts import RoutineSlot, User
+from .experiments import Experiment
 from .library import EvidenceLevel, FoodItem, PreventionTip, RedFlag, ReliefTechnique, TipEvidence
 from .logs import (
     CheckIn,
@@ -15,6 +16,7 @@ __all__ = [
     "CheckIn",
     "CrampEpisode",
     "EvidenceLevel",
+    "Experiment",
     "ExerciseSession",
     "FoodItem",
     "HydrationEntry",

@@ -28,6 +28,7 @@ from django.db.models.functions import RowNumber
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from cramps.insights import experiments
 from cramps.models import (
     CrampEpisode,
     ExerciseSession,
@@ -210,19 +211,36 @@ class _Composer:
             until=self.now,
         )
         totals = _intake_totals([(d.user, tonight[d.pk].date()) for d, _ in rest])
+        running = experiments.running_by_user({d.user_id for d, _ in rest})
         for delivery, _local_now in rest:
             try:
                 count = sum(
                     1 for at in night_cramps.get(delivery.user_id, ()) if at >= week[delivery.pk]
                 )
                 self.done[delivery.pk] = self._bedtime_words(
-                    delivery.user, count, totals.get(delivery.user_id)
+                    delivery.user,
+                    count,
+                    totals.get(delivery.user_id),
+                    running.get(delivery.user_id),
+                    tonight[delivery.pk].date(),
                 )
             except Exception as exc:
                 self._fail(delivery, exc)
 
-    def _bedtime_words(self, user, night_cramps: int, totals: dict | None) -> Composed:
+    def _bedtime_words(
+        self, user, night_cramps: int, totals: dict | None, experiment=None, night=None
+    ) -> Composed:
         blocks: list = []
+        line = experiments.block_line(experiment, night) if experiment is not None else ""
+        if line:
+            # A running experiment: tonight's block first; on a "no stretch" night of a
+            # bedtime-stretch experiment, no nudge to stretch at all.
+            blocks.append(line)
+            if experiments.skips_bedtime_stretch(experiment, night):
+                return _render(
+                    "Tonight: no bedtime stretch, that is the experiment",
+                    [line, "Log any cramp as usual; that is what the experiment compares.", _SIPS],
+                )
         if night_cramps:
             noun = "night cramp" if night_cramps == 1 else "night cramps"
             subject = f"Bedtime stretch: {night_cramps} {noun} this week"

@@ -1,6 +1,6 @@
 """The app's URLs, one module per area; every name lives in the `cramps:` namespace."""
 
-from . import accounts, logs, offline, relief, reminders
+from . import accounts, experiments, logs, offline, relief, reminders
 
 app_name = "cramps"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     *logs.urlpatterns,
     *reminders.urlpatterns,
     *offline.urlpatterns,
+    *experiments.urlpatterns,
 ]

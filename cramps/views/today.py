@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from cramps.days import day_entries
 from cramps.forms.choices import QUICK_DRINKS_ML
 from cramps.forms.logs import CheckInForm
+from cramps.insights.experiments import tonight_block_line
 from cramps.models import CheckIn
 
 
@@ -35,6 +36,8 @@ def _day_page(request, day):
             messages.success(request, "Check-in saved.")
             return redirect("cramps:today" if day == user.local_today() else request.path)
     is_today = day == user.local_today()
+    # A running experiment's block tonight (1 query).
+    tonight_line = tonight_block_line(user, day) if is_today else ""
     checkin = CheckIn.objects.for_user(user).filter(date=day).first()
     entries = day_entries(user, day)
     if form is None:
@@ -49,5 +52,6 @@ def _day_page(request, day):
         "entries": entries,
         "totals": entries.totals(user),
         "quick_drinks": QUICK_DRINKS_ML,
+        "tonight_line": tonight_line,
     }
     return render(request, "cramps/today.html", context)

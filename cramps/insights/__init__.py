@@ -1,0 +1,1 @@
+"""Insights: pure functions over a user's log."""
