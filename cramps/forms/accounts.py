@@ -156,6 +156,7 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
             "calcium_target_mg",
             "magnesium_target_mg",
             "sodium_target_mg",
+            "medicines",
         )
         widgets = {
             "timezone": _timezone_widget(),
@@ -176,8 +177,13 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
             "calcium_target_mg": "Calcium (mg)",
             "magnesium_target_mg": "Magnesium (mg)",
             "sodium_target_mg": "Sodium (mg)",
+            "medicines": "Medicines you take",
         }
         help_texts = {
+            "medicines": (
+                "Optional, one a line, for the report you can print for your doctor. Some "
+                "medicines (statins, diuretics) can cause cramps: never stop one without advice."
+            ),
             "timezone": "Reminders and your daily totals follow this zone.",
             "drinks_target_ml": DRINKS_HELP,
         }
@@ -225,6 +231,7 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
                     ),
                     "reset_targets",
                 ),
+                Fieldset("For your doctor", Field("medicines", rows=3)),
             )
         )
 

@@ -1,6 +1,6 @@
 """The app's URLs, one module per area; every name lives in the `cramps:` namespace."""
 
-from . import accounts, logs, relief, reminders
+from . import accounts, insights, logs, relief, reminders
 
 app_name = "cramps"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *accounts.urlpatterns,
     *logs.urlpatterns,
     *reminders.urlpatterns,
+    *insights.urlpatterns,
 ]

@@ -1,0 +1,1 @@
+"""Answers from a user's own log: pure functions over what they logged, no requests."""

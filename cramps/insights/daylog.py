@@ -1,0 +1,199 @@
+"""A user's log, day by local day: the one loader every insight reads.
+
+`load_days(user, first, last)` reads a date range in a fixed number of queries (six), however
+long the history: drinks, minerals, stretches and exercise are summed per local day in the
+database; cramps come one row each, as their time and context matter. The insights modules are
+pure functions over what it returns, so they are tested without a database.
+
+The habits follow the check-in (`CheckIn.HABITS`) and the log, each with the prevention tip it
+comes from (fixtures/tips.json), whose slug is the habit's key.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils.translation import gettext_lazy as _
+
+from cramps.models import (
+    CheckIn,
+    CrampEpisode,
+    ExerciseSession,
+    FoodItem,
+    HydrationEntry,
+    IntakeEntry,
+    StretchEntry,
+)
+
+# A day's logged drinks at this share of the user's daily guide count as "drank to thirst".
+# A guide, not a goal: nothing here rewards drinking more than that.
+DRINKS_SHARE = 0.75
+
+
+@dataclass(frozen=True)
+class Habit:
+    slug: str  # the prevention tip's slug
+    label: str
+    # Daily habits: a day without a yes is a missed day, as in Loop. The others apply only on
+    # some days (exercise, cold): a day without an answer leaves their score alone.
+    daily: bool
+    # Offered as a personal experiment: never for drinks (we never push fluid volumes).
+    experiment: bool = True
+
+
+HABITS = (
+    Habit("stretch-before-bed", _("Stretched before bed"), daily=True),
+    Habit("warm-up-stretch", _("Warmed up before exercise"), daily=False),
+    Habit("loose-clothing", _("Clothing, shoes and socks not tight"), daily=True),
+    Habit("keep-warm-after-cold", _("Kept warm after exercise in the cold"), daily=False),
+    Habit("avoid-overexertion", _("Avoided overdoing exercise"), daily=False),
+    Habit("dietary-minerals", _("Ate a food from the minerals list"), daily=True),
+    Habit("drink-to-thirst", _("Drank about your usual amount"), daily=True, experiment=False),
+)
+HABIT_SLUGS = tuple(h.slug for h in HABITS)
+
+# The check-in field behind each check-in habit.
+_CHECKIN_FIELD = {
+    "stretch-before-bed": "stretched_before_bed",
+    "warm-up-stretch": "warmed_up",
+    "loose-clothing": "loose_clothing",
+    "keep-warm-after-cold": "kept_warm",
+    "avoid-overexertion": "avoided_overexertion",
+}
+
+
+@dataclass(frozen=True)
+class Cramp:
+    started_at: dt.datetime  # in the user's zone
+    severity: int
+    duration_seconds: int
+    side: str
+    muscle: str
+    context: str
+
+    @property
+    def in_bed(self) -> bool:
+        return self.context == CrampEpisode.Context.ASLEEP
+
+
+@dataclass
+class Day:
+    """What one local day's log says."""
+
+    date: dt.date
+    # Each habit: True kept, False not kept, None unknown or not applicable that day.
+    habits: dict = field(default_factory=dict)
+    cramps: list = field(default_factory=list)  # started on this local date
+    night_cramps: int = 0  # in bed during the night that follows this day
+    drinks_ml: int = 0
+    minerals: dict = field(default_factory=dict)  # mg by mineral, food and supplements
+    active: bool = False  # anything logged, or a check-in
+
+    @property
+    def worst_severity(self) -> int | None:
+        return max((c.severity for c in self.cramps), default=None)
+
+    @property
+    def cramp_at_night(self) -> bool:
+        return any(c.in_bed for c in self.cramps)
+
+
+def night_of(user, local: dt.datetime) -> dt.date:
+    """The day whose night a moment belongs to: the day runs from waking to waking, so a cramp
+    at 03:00 on Tuesday falls in Monday's night."""
+    wake = dt.timedelta(hours=user.wake_time.hour, minutes=user.wake_time.minute)
+    return (local.replace(tzinfo=None) - wake).date()
+
+
+def load_days(user, first: dt.date, last: dt.date) -> dict[dt.date, Day]:
+    """Every local day from `first` to `last` (both included), in six queries."""
+    tz = user.tz
+    start, _ = user.day_bounds(first)
+    _, end = user.day_bounds(last)
+    # A cramp of the night after `last` may fall on the next morning.
+    _, night_end = user.day_bounds(last + dt.timedelta(days=1))
+    days = {
+        first + dt.timedelta(n): Day(first + dt.timedelta(n))
+        for n in range((last - first).days + 1)
+    }
+
+    def per_day(model, **sums):
+        rows = (
+            model.objects.for_user(user)
+            .between(start, end)
+            .annotate(day=TruncDate(model.TIME_FIELD, tzinfo=tz))
+            .order_by()
+            .values("day")
+            .annotate(**sums)
+        )
+        return [(row.pop("day"), row) for row in rows if row["day"] in days]
+
+    for day, row in per_day(HydrationEntry, ml=Sum("amount_ml")):
+        days[day].drinks_ml = row["ml"] or 0
+        days[day].active = True
+    minerals = {m: Sum(f"{m}_mg") for m in FoodItem.MINERALS}
+    food = Count("id", filter=Q(food__isnull=False) & ~Q(food__kind=FoodItem.Kind.SUPPLEMENT))
+    for day, row in per_day(IntakeEntry, foods=food, **minerals):
+        days[day].minerals = {m: row[m] or 0 for m in FoodItem.MINERALS}
+        days[day].habits["dietary-minerals"] = row["foods"] > 0 or None
+        days[day].active = True
+    before_bed = Count("id", filter=Q(occasion=StretchEntry.Occasion.BEFORE_BED))
+    for day, row in per_day(StretchEntry, bed=before_bed):
+        if row["bed"]:
+            days[day].habits["stretch-before-bed"] = True
+        days[day].active = True
+    done = ExerciseSession.objects.for_user(user).filter(status=ExerciseSession.Status.DONE)
+    warm = (
+        done.between(start, end)
+        .annotate(day=TruncDate("starts_at", tzinfo=tz))
+        .order_by()
+        .values("day")
+        .annotate(
+            yes=Count("id", filter=Q(warmed_up=True)), no=Count("id", filter=Q(warmed_up=False))
+        )
+    )
+    for row in warm:
+        if row["day"] in days:
+            # One session without a warm-up is a "no" for the day, as the check-in suggests.
+            if row["no"] or row["yes"]:
+                days[row["day"]].habits["warm-up-stretch"] = not row["no"]
+            days[row["day"]].active = True
+    checkins = CheckIn.objects.for_user(user).filter(date__gte=first, date__lte=last)
+    for checkin in checkins.values("date", *_CHECKIN_FIELD.values()):
+        day = days[checkin["date"]]
+        day.active = True
+        for slug, name in _CHECKIN_FIELD.items():
+            answer = checkin[name]
+            # The check-in's answer wins, except that a logged stretch is a stretch done.
+            if answer is not None and not (
+                slug == "stretch-before-bed" and answer is False and day.habits.get(slug)
+            ):
+                day.habits[slug] = answer
+    episodes = CrampEpisode.objects.for_user(user).filter(
+        started_at__gte=start, started_at__lt=night_end
+    )
+    fields = ("started_at", "severity", "duration_seconds", "side", "muscle", "context")
+    for row in episodes.order_by("started_at", "id").values_list(*fields):
+        cramp = Cramp(row[0].astimezone(tz), *row[1:])
+        local_day = cramp.started_at.date()
+        if local_day in days and cramp.started_at < end.astimezone(tz):
+            days[local_day].cramps.append(cramp)
+            days[local_day].active = True
+        if cramp.in_bed:
+            night = night_of(user, cramp.started_at)
+            if night in days:
+                days[night].night_cramps += 1
+    target = user.drinks_target_ml * DRINKS_SHARE
+    for day in days.values():
+        habits = day.habits
+        if day.drinks_ml:
+            habits["drink-to-thirst"] = day.drinks_ml >= target
+        if day.active:
+            # A day the user logged on: what they did not log there, they did not do.
+            habits.setdefault("dietary-minerals", False)
+            habits.setdefault("stretch-before-bed", False)
+            habits.setdefault("drink-to-thirst", False)
+        for habit in HABITS:
+            habits.setdefault(habit.slug, None)
+    return days
