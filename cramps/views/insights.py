@@ -12,13 +12,9 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
 from cramps.forms.insights import ReportPeriodForm
-from cramps.insights import calendar, charts, habits, patterns, relief, report, trends
+from cramps.insights import calendar, charts, overview, patterns, relief, report, trends
 from cramps.insights.daylog import load_days
 from cramps.models import FoodItem
-
-# The insights page reads this many days back: a habit score's weight halves in 13 days, so
-# a year gives the same strength as all of it, and the patterns a year of nights.
-WINDOW_DAYS = 365
 
 
 def experiment_url(slug: str) -> str | None:
@@ -30,23 +26,11 @@ def experiment_url(slug: str) -> str | None:
         return None
 
 
-def overview(user, today):
-    """Habits, patterns and relief: the insights page and the API's /insights/."""
-    days = load_days(user, today - dt.timedelta(days=WINDOW_DAYS - 1), today)
-    ranked, few = relief.rank(relief.technique_ratings(user))
-    return {
-        "habits": habits.habit_strengths(days, today),
-        "patterns": patterns.patterns(days, today),
-        "relief_ranked": ranked,
-        "relief_few": few,
-    }
-
-
 @login_required
 def index(request):
     user = request.user
     today = user.local_today()
-    context = overview(user, today)
+    context = overview.overview(user, today)
     context["patterns"] = [(p, experiment_url(p.habit.slug)) for p in context["patterns"]]
     context.update(
         today=today,
@@ -82,12 +66,6 @@ def this_month(request):
     return month(request, today.year, today.month)
 
 
-def trends_for(user, today, count):
-    days = load_days(user, today - dt.timedelta(days=7 * count - 1), today)
-    rows = trends.weeks(days, today, count, user.drinks_target_ml, user.mineral_targets())
-    return rows, trends.summary(rows)
-
-
 @login_required
 def trends_page(request):
     user = request.user
@@ -98,7 +76,7 @@ def trends_page(request):
     if count not in trends.PERIODS:
         count = trends.DEFAULT_WEEKS
     today = user.local_today()
-    rows, summary = trends_for(user, today, count)
+    rows, summary = overview.trend_weeks(user, today, count)
     labels = [f"{w.first:%d %b}" for w in rows]
     context = {
         "weeks": rows,
