@@ -88,7 +88,7 @@ class Day:
     night_cramps: int = 0  # in bed during the night that follows this day
     drinks_ml: int = 0
     minerals: dict = field(default_factory=dict)  # mg by mineral, food and supplements
-    active: bool = False  # anything logged, or a check-in
+    active: bool = False  # a drink, food, stretch, exercise or check-in logged
 
     @property
     def worst_severity(self) -> int | None:
@@ -178,8 +178,9 @@ def load_days(user, first: dt.date, last: dt.date) -> dict[dt.date, Day]:
         cramp = Cramp(row[0].astimezone(tz), *row[1:])
         local_day = cramp.started_at.date()
         if local_day in days and cramp.started_at < end.astimezone(tz):
+            # A cramp alone does not make a day "logged on": the outcome must not decide
+            # whether the habits of its day count as missed.
             days[local_day].cramps.append(cramp)
-            days[local_day].active = True
         if cramp.in_bed:
             night = night_of(user, cramp.started_at)
             if night in days:
