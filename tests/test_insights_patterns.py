@@ -116,7 +116,9 @@ def test_trends_sum_weeks_ending_today_and_leave_unlogged_weeks_blank():
     cramp = Cramp(dt.datetime(2026, 3, 9, 2, tzinfo=BERLIN), 6, 180, "left", "calf", "asleep")
     day_cramp = Cramp(dt.datetime(2026, 3, 8, 15, tzinfo=BERLIN), 3, 30, "right", "foot", "rest")
     days = {
-        dt.date(2026, 3, 9): _day(1, cramps=[cramp], drinks=1300, minerals={"magnesium": 160}),
+        dt.date(2026, 3, 9): _day(
+            1, cramps=[cramp], drinks=1300, minerals={"magnesium": 160, "sodium": 2500}
+        ),
         dt.date(2026, 3, 8): _day(2, cramps=[day_cramp], drinks=800),
         dt.date(2026, 3, 1): _day(9, drinks=1600),
     }
@@ -132,6 +134,7 @@ def test_trends_sum_weeks_ending_today_and_leave_unlogged_weeks_blank():
     assert (last.cramps, last.mean_severity, last.night_percent) == (2, 4.5, 50)
     assert last.drinks_percent == 66  # (1300 + 800) / 2 = 1050 of 1600
     assert last.minerals_percent["magnesium"] == 50  # 160 of 320, the one day food was logged
+    assert "sodium" not in last.minerals_percent and last.sodium_mg == 2500  # a limit, in mg
     assert rows[2].drinks_percent == 100 and rows[2].mean_severity is None
     assert rows[0].drinks_percent is None and rows[0].minerals_percent["calcium"] is None
     summary = trends.summary(rows)

@@ -12,7 +12,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cramps.insights import overview, report, trends
-from cramps.models import FoodItem
 
 
 class HabitSerializer(serializers.Serializer):
@@ -63,8 +62,9 @@ class WeekSerializer(serializers.Serializer):
     night_percent = serializers.IntegerField(allow_null=True)
     drinks_percent = serializers.IntegerField(allow_null=True)
     minerals_percent = serializers.DictField(
-        child=serializers.IntegerField(allow_null=True), help_text=", ".join(FoodItem.MINERALS)
+        child=serializers.IntegerField(allow_null=True), help_text=", ".join(trends.TARGET_MINERALS)
     )
+    sodium_mg = serializers.IntegerField(allow_null=True, help_text="A limit, not a target.")
 
 
 class TrendsSerializer(serializers.Serializer):

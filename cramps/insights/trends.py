@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from cramps.models import FoodItem
 
 PERIODS = (4, 12, 52)
+# Minerals shown against the user's targets; sodium is shown in mg, as a limit.
+TARGET_MINERALS = tuple(m for m in FoodItem.MINERALS if m != "sodium")
 DEFAULT_WEEKS = 12
 
 
@@ -24,6 +26,8 @@ class Week:
     logged_days: int  # days with any drink logged
     drinks_percent: int | None  # mean a logged day, against the daily guide
     minerals_percent: dict  # mineral -> percent of its target, mean a logged day (None: no log)
+    # Sodium is a limit, not a target: its mean mg a logged day, never a share of a "goal".
+    sodium_mg: int | None
 
     @property
     def mean_severity(self) -> float | None:
@@ -49,7 +53,7 @@ def weeks(days: dict, today: dt.date, count: int, drinks_target: int, targets: d
         drank = [d for d in span if d.drinks_ml]
         ate = [d for d in span if d.minerals]
         minerals = {}
-        for mineral in FoodItem.MINERALS:
+        for mineral in TARGET_MINERALS:
             if ate:
                 mean = sum(d.minerals.get(mineral, 0) for d in ate) / len(ate)
                 minerals[mineral] = _percent(mean, targets[mineral])
@@ -69,6 +73,9 @@ def weeks(days: dict, today: dt.date, count: int, drinks_target: int, targets: d
                     else None
                 ),
                 minerals_percent=minerals,
+                sodium_mg=(
+                    round(sum(d.minerals.get("sodium", 0) for d in ate) / len(ate)) if ate else None
+                ),
             )
         )
     return out

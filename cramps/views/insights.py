@@ -14,7 +14,6 @@ from django.urls import NoReverseMatch, reverse
 from cramps.forms.insights import ReportPeriodForm
 from cramps.insights import calendar, charts, overview, patterns, relief, report, trends
 from cramps.insights.daylog import load_days
-from cramps.models import FoodItem
 
 
 def experiment_url(slug: str) -> str | None:
@@ -89,7 +88,7 @@ def trends_page(request):
         "drinks_chart": charts.bar_chart(
             [w.drinks_percent for w in rows], labels, top=100, guide=100
         ),
-        "minerals": FoodItem.MINERALS,
+        "minerals": trends.TARGET_MINERALS,
     }
     return render(request, "cramps/insights/trends.html", context)
 
