@@ -3,7 +3,7 @@
 Loop's score: each day, score = previous x m + done x (1 - m), with m = 0.5 ** (sqrt(f) / 13)
 and f the habit's frequency per day (1 for a daily habit), so a kept day adds a little and a
 missed day takes a little away: one miss never wipes out weeks of practice. A day's weight
-halves in about 13 days, so a year of history gives the same figure as all of it.
+halves in about 13 days, so 26 weeks of history give the same figure as all of it.
 
 Daily habits count a day without a yes as missed (as an unticked day in Loop). Habits that
 apply only on some days (a warm-up on exercise days) leave the score alone on days without an

@@ -6,9 +6,11 @@ import datetime as dt
 from . import habits, patterns, relief, trends
 from .daylog import load_days
 
-# The insights page reads this many days back: a habit score's weight halves in 13 days, so
-# a year gives the same strength as all of it, and the patterns a year of nights.
-WINDOW_DAYS = 365
+# The insights page reads this many days back (26 weeks). A day's weight in a habit score
+# halves in 13 days, so after 26 weeks what came before weighs under 0.1% (0.5 ** 14): the
+# strength is the same as over all the history. Patterns and streaks cover these weeks too:
+# recent nights say more about the habits kept now than last year's do.
+WINDOW_DAYS = 26 * 7
 
 
 def overview(user, today: dt.date) -> dict:
