@@ -107,3 +107,10 @@ def test_days_before_the_first_log_do_not_count_as_misses():
         days[date].active = False
     h = _strength(habits.habit_strengths(days, TODAY), "loose-clothing")
     assert h.score == round(100 * (1 - M**5))
+
+
+def test_today_counts_once_kept_and_is_never_a_miss_before_it_is_over():
+    morning = habits.habit_strengths(_days({"stretch-before-bed": [True, True, False]}, 3), TODAY)
+    evening = habits.habit_strengths(_days({"stretch-before-bed": [True, True, True]}, 3), TODAY)
+    assert _strength(morning, "stretch-before-bed").score == round(100 * (1 - M**2))
+    assert _strength(evening, "stretch-before-bed").score == round(100 * (1 - M**3))

@@ -91,17 +91,16 @@ def marks_for(habit: Habit, days: list) -> list[bool | None]:
 
 def habit_strengths(days: dict, today: dt.date) -> list[HabitStrength]:
     """Each habit's strength over `days` (from `load_days`), from the first day with anything
-    logged up to today; today counts once it has an answer, so an unticked morning does not
-    lower the score."""
+    logged up to today; today counts once the habit is kept, so a morning before the bedtime
+    stretch does not lower the score."""
     ordered = [days[d] for d in sorted(days) if d <= today]
     first = next((i for i, day in enumerate(ordered) if day.active), None)
     ordered = [] if first is None else ordered[first:]
-    if ordered and ordered[-1].date == today and not ordered[-1].active:
-        ordered = ordered[:-1]
     out = []
     for habit in HABITS:
         marks = marks_for(habit, ordered)
-        if ordered and ordered[-1].date == today and ordered[-1].habits.get(habit.slug) is None:
+        if ordered and ordered[-1].date == today and ordered[-1].habits.get(habit.slug) is not True:
+            # Today is not over: it counts once kept, never as a miss.
             marks = marks[:-1]
         series = scores(marks)
         now = series[-1] if series else 0.0
