@@ -49,13 +49,13 @@ def test_it_asks_a_visitor_to_sign_in(client, path):
     assert response.url.startswith(reverse("login"))
 
 
-# Every page: the session, the user, the bell's unread count, then the loader's six (drinks,
-# intake, stretches, exercise, check-ins, cramps); the insights page and the report add one
-# for the relief ranking.
+# Every page: the session, the user, the bell's unread count, then the loader's three (the
+# per-day sums of drinks, food, stretches and exercise in one union, check-ins, cramps); the
+# insights page and the report add one for the relief ranking.
 QUERIES = {
-    path: 10 if path.startswith(("/insights/?", "/insights/report/")) else 9 for path in PAGES
+    path: 7 if path.startswith(("/insights/report/", "/insights/?")) else 6 for path in PAGES
 }
-QUERIES["/insights/"] = 10
+QUERIES["/insights/"] = 7
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -1,6 +1,6 @@
 """A user's log, day by local day: the one loader every insight reads.
 
-`load_days(user, first, last)` reads a date range in a fixed number of queries (six), however
+`load_days(user, first, last)` reads a date range in a fixed number of queries (three), however
 long the history: drinks, minerals, stretches and exercise are summed per local day in the
 database; cramps come one row each, as their time and context matter. The insights modules are
 pure functions over what it returns, so they are tested without a database.
@@ -12,7 +12,7 @@ comes from (fixtures/tips.json), whose slug is the habit's key.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +25,9 @@ from cramps.models import (
     IntakeEntry,
     StretchEntry,
 )
+
+# The numbers of one kind's row of per-day sums (see `load_days`).
+_SUMS = ("n1", "n2", "n3", "n4", "n5")
 
 # A day's logged drinks at this share of the user's daily guide count as "drank to thirst".
 # A guide, not a goal: nothing here rewards drinking more than that.
@@ -107,7 +110,7 @@ def night_of(user, local: dt.datetime) -> dt.date:
 
 
 def load_days(user, first: dt.date, last: dt.date) -> dict[dt.date, Day]:
-    """Every local day from `first` to `last` (both included), in six queries."""
+    """Every local day from `first` to `last` (both included), in three queries."""
     tz = user.tz
     start, _ = user.day_bounds(first)
     _, end = user.day_bounds(last)
@@ -118,47 +121,59 @@ def load_days(user, first: dt.date, last: dt.date) -> dict[dt.date, Day]:
         for n in range((last - first).days + 1)
     }
 
-    def per_day(model, **sums):
-        rows = (
-            model.objects.for_user(user)
+    def per_day(kind, queryset, **sums):
+        """One kind's sums per local day, as (kind, day, five numbers): one row shape, so the
+        four kinds come back in one query."""
+        numbers = [*sums.values(), *[Value(0)] * (len(_SUMS) - len(sums))]
+        return (
+            queryset.for_user(user)
             .between(start, end)
-            .annotate(day=TruncDate(model.TIME_FIELD, tzinfo=tz))
+            .annotate(day=TruncDate(queryset.model.TIME_FIELD, tzinfo=tz))
             .order_by()
             .values("day")
-            .annotate(**sums)
+            .annotate(kind=Value(kind), **dict(zip(_SUMS, numbers, strict=True)))
+            .values_list("kind", "day", *_SUMS)
         )
-        return [(row.pop("day"), row) for row in rows if row["day"] in days]
 
-    for day, row in per_day(HydrationEntry, ml=Sum("amount_ml")):
-        days[day].drinks_ml = row["ml"] or 0
-        days[day].active = True
-    minerals = {m: Sum(f"{m}_mg") for m in FoodItem.MINERALS}
     food = Count("id", filter=Q(food__isnull=False) & ~Q(food__kind=FoodItem.Kind.SUPPLEMENT))
-    for day, row in per_day(IntakeEntry, foods=food, **minerals):
-        days[day].minerals = {m: row[m] or 0 for m in FoodItem.MINERALS}
-        days[day].habits["dietary-minerals"] = row["foods"] > 0 or None
-        days[day].active = True
-    before_bed = Count("id", filter=Q(occasion=StretchEntry.Occasion.BEFORE_BED))
-    for day, row in per_day(StretchEntry, bed=before_bed):
-        if row["bed"]:
-            days[day].habits["stretch-before-bed"] = True
-        days[day].active = True
-    done = ExerciseSession.objects.for_user(user).filter(status=ExerciseSession.Status.DONE)
-    warm = (
-        done.between(start, end)
-        .annotate(day=TruncDate("starts_at", tzinfo=tz))
-        .order_by()
-        .values("day")
-        .annotate(
-            yes=Count("id", filter=Q(warmed_up=True)), no=Count("id", filter=Q(warmed_up=False))
-        )
+    sums = per_day("drinks", HydrationEntry.objects.all(), ml=Sum("amount_ml")).union(
+        per_day(
+            "intake",
+            IntakeEntry.objects.all(),
+            foods=food,
+            **{m: Sum(f"{m}_mg") for m in FoodItem.MINERALS},
+        ),
+        per_day(
+            "stretch",
+            StretchEntry.objects.all(),
+            bed=Count("id", filter=Q(occasion=StretchEntry.Occasion.BEFORE_BED)),
+        ),
+        per_day(
+            "exercise",
+            ExerciseSession.objects.filter(status=ExerciseSession.Status.DONE),
+            yes=Count("id", filter=Q(warmed_up=True)),
+            no=Count("id", filter=Q(warmed_up=False)),
+        ),
+        all=True,
     )
-    for row in warm:
-        if row["day"] in days:
+    for kind, date, *numbers in sums:
+        day = days.get(date)
+        if day is None:
+            continue
+        day.active = True
+        if kind == "drinks":
+            day.drinks_ml = numbers[0] or 0
+        elif kind == "intake":
+            day.minerals = {
+                m: mg or 0 for m, mg in zip(FoodItem.MINERALS, numbers[1:], strict=True)
+            }
+            day.habits["dietary-minerals"] = numbers[0] > 0 or None
+        elif kind == "stretch":
+            if numbers[0]:
+                day.habits["stretch-before-bed"] = True
+        elif numbers[0] or numbers[1]:
             # One session without a warm-up is a "no" for the day, as the check-in suggests.
-            if row["no"] or row["yes"]:
-                days[row["day"]].habits["warm-up-stretch"] = not row["no"]
-            days[row["day"]].active = True
+            day.habits["warm-up-stretch"] = not numbers[1]
     checkins = CheckIn.objects.for_user(user).filter(date__gte=first, date__lte=last)
     for checkin in checkins.values("date", *_CHECKIN_FIELD.values()):
         day = days[checkin["date"]]
