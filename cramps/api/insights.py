@@ -120,7 +120,10 @@ class ReportSerializer(serializers.Serializer):
     sleep_flag = serializers.BooleanField(help_text="Cramps in bed at least once a week.")
     adherence = AdherenceSerializer(many=True)
     relief = ReliefSerializer(many=True)
-    experiments = serializers.ListField(child=serializers.DictField())
+    experiments = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField()),
+        help_text='Experiments finished in the period: "title" and "summary".',
+    )
     medicines = serializers.ListField(child=serializers.CharField())
 
 

@@ -35,8 +35,9 @@ SLEEP_FLAG_PER_WEEK = 1.0
 
 
 def experiment_results_for_report(user, start: dt.date, end: dt.date) -> list:
-    """Experiments finished in the period, for the report. A placeholder: the experiments
-    module (issue 9, part 4) provides the real one, wired in at merge."""
+    """Experiments finished in the period, for the report: dicts with a "title" (the habit)
+    and a "summary" (the verdict in words and what it does not prove). A placeholder: the
+    experiments module (issue 9, part 4) provides the real one, wired in here at merge."""
     return []
 
 
