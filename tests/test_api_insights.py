@@ -93,6 +93,6 @@ def test_the_report_counts_match_the_page(client, owner):
 def test_the_overview_takes_the_same_queries_for_a_year(client, owner, django_assert_num_queries):
     demo.generate(owner, random.Random(3), owner.local_today(), 365)
     api = _api(client, owner)
-    # token and user, the loader's three, the relief ranking
-    with django_assert_num_queries(5):
+    # token and user, the loader's two, the relief ranking
+    with django_assert_num_queries(4):
         assert api.get("/api/v1/insights/").status_code == 200

@@ -49,13 +49,13 @@ def test_it_asks_a_visitor_to_sign_in(client, path):
     assert response.url.startswith(reverse("login"))
 
 
-# Every page: the session, the user, the bell's unread count, then the loader's three (the
-# per-day sums of drinks, food, stretches and exercise in one union, check-ins, cramps); the
-# insights page and the report add one for the relief ranking.
+# Every page: the session, the user, the bell's unread count, then the loader's two (the
+# per-day sums of drinks, food, stretches and exercise with the check-ins in one union, then
+# the cramps); the insights page and the report add one for the relief ranking.
 QUERIES = {
-    path: 7 if path.startswith(("/insights/report/", "/insights/?")) else 6 for path in PAGES
+    path: 6 if path.startswith(("/insights/report/", "/insights/?")) else 5 for path in PAGES
 }
-QUERIES["/insights/"] = 7
+QUERIES["/insights/"] = 6
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -1,9 +1,10 @@
 """A user's log, day by local day: the one loader every insight reads.
 
-`load_days(user, first, last)` reads a date range in a fixed number of queries (three), however
+`load_days(user, first, last)` reads a date range in a fixed number of queries (two), however
 long the history: drinks, minerals, stretches and exercise are summed per local day in the
-database; cramps come one row each, as their time and context matter. The insights modules are
-pure functions over what it returns, so they are tested without a database.
+database and come back with the check-ins in one query; cramps come one row each, as their
+time and context matter. The insights modules are pure functions over what it returns, so they
+are tested without a database.
 
 The habits follow the check-in (`CheckIn.HABITS`) and the log, each with the prevention tip it
 comes from (fixtures/tips.json), whose slug is the habit's key.
@@ -12,8 +13,8 @@ comes from (fixtures/tips.json), whose slug is the habit's key.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum, Value
-from django.db.models.functions import TruncDate
+from django.db.models import Count, F, IntegerField, Q, Sum, Value
+from django.db.models.functions import Cast, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from cramps.models import (
@@ -110,7 +111,7 @@ def night_of(user, local: dt.datetime) -> dt.date:
 
 
 def load_days(user, first: dt.date, last: dt.date) -> dict[dt.date, Day]:
-    """Every local day from `first` to `last` (both included), in three queries."""
+    """Every local day from `first` to `last` (both included), in two queries."""
     tz = user.tz
     start, _ = user.day_bounds(first)
     _, end = user.day_bounds(last)
@@ -123,7 +124,7 @@ def load_days(user, first: dt.date, last: dt.date) -> dict[dt.date, Day]:
 
     def per_day(kind, queryset, **sums):
         """One kind's sums per local day, as (kind, day, five numbers): one row shape, so the
-        four kinds come back in one query."""
+        four kinds and the check-ins come back in one query."""
         numbers = [*sums.values(), *[Value(0)] * (len(_SUMS) - len(sums))]
         return (
             queryset.for_user(user)
@@ -154,8 +155,22 @@ def load_days(user, first: dt.date, last: dt.date) -> dict[dt.date, Day]:
             yes=Count("id", filter=Q(warmed_up=True)),
             no=Count("id", filter=Q(warmed_up=False)),
         ),
+        # The check-in's five answers in the same shape: NULL (not answered), 0 or 1.
+        CheckIn.objects.for_user(user)
+        .filter(date__gte=first, date__lte=last)
+        .order_by()
+        .annotate(
+            kind=Value("checkin"),
+            day=F("date"),
+            **{
+                n: Cast(name, IntegerField())
+                for n, name in zip(_SUMS, _CHECKIN_FIELD.values(), strict=True)
+            },
+        )
+        .values_list("kind", "day", *_SUMS),
         all=True,
     )
+    answers = []
     for kind, date, *numbers in sums:
         day = days.get(date)
         if day is None:
@@ -171,20 +186,20 @@ def load_days(user, first: dt.date, last: dt.date) -> dict[dt.date, Day]:
         elif kind == "stretch":
             if numbers[0]:
                 day.habits["stretch-before-bed"] = True
-        elif numbers[0] or numbers[1]:
-            # One session without a warm-up is a "no" for the day, as the check-in suggests.
-            day.habits["warm-up-stretch"] = not numbers[1]
-    checkins = CheckIn.objects.for_user(user).filter(date__gte=first, date__lte=last)
-    for checkin in checkins.values("date", *_CHECKIN_FIELD.values()):
-        day = days[checkin["date"]]
-        day.active = True
-        for slug, name in _CHECKIN_FIELD.items():
-            answer = checkin[name]
-            # The check-in's answer wins, except that a logged stretch is a stretch done.
-            if answer is not None and not (
-                slug == "stretch-before-bed" and answer is False and day.habits.get(slug)
-            ):
-                day.habits[slug] = answer
+        elif kind == "exercise":
+            if numbers[0] or numbers[1]:
+                # One session without a warm-up is a "no" for the day, as the check-in says.
+                day.habits["warm-up-stretch"] = not numbers[1]
+        else:
+            answers.append((day, numbers))
+    # The check-in's answer wins over the log, except that a logged stretch is a stretch done.
+    for day, numbers in answers:
+        for slug, answer in zip(_CHECKIN_FIELD, numbers, strict=True):
+            if answer is None:
+                continue
+            if slug == "stretch-before-bed" and not answer and day.habits.get(slug):
+                continue
+            day.habits[slug] = bool(answer)
     episodes = CrampEpisode.objects.for_user(user).filter(
         started_at__gte=start, started_at__lt=night_end
     )

@@ -14,7 +14,7 @@ WINDOW_DAYS = 26 * 7
 
 
 def overview(user, today: dt.date) -> dict:
-    """Habits, patterns and the relief ranking: four queries, whatever the history."""
+    """Habits, patterns and the relief ranking: three queries, whatever the history."""
     days = load_days(user, today - dt.timedelta(days=WINDOW_DAYS - 1), today)
     ranked, few = relief.rank(relief.technique_ratings(user))
     return {
@@ -26,7 +26,7 @@ def overview(user, today: dt.date) -> dict:
 
 
 def trend_weeks(user, today: dt.date, count: int) -> tuple[list, trends.Summary]:
-    """`count` weeks ending today and their summary: three queries."""
+    """`count` weeks ending today and their summary: two queries."""
     days = load_days(user, today - dt.timedelta(days=7 * count - 1), today)
     rows = trends.weeks(days, today, count, user.drinks_target_ml, user.mineral_targets())
     return rows, trends.summary(rows)

@@ -94,7 +94,7 @@ def _bucket(seconds: int) -> str:
 
 
 def build_report(user, start: dt.date, end: dt.date) -> Report:
-    """The report of the user's local days from `start` to `end`, both included (four
+    """The report of the user's local days from `start` to `end`, both included (three
     queries, however long the history)."""
     days = load_days(user, start, end)
     cramps = [c for day in days.values() for c in day.cramps]
