@@ -96,7 +96,7 @@ class ResultsSerializer(serializers.Serializer):
     verdict_words = serializers.CharField()
 
 
-class ReportSerializer(serializers.Serializer):
+class ExperimentReportSerializer(serializers.Serializer):
     """Blocks with adherence always; cramps per block and the results only once it is over."""
 
     blocks = serializers.SerializerMethodField()
@@ -141,8 +141,8 @@ class ExperimentViewSet(
             raise serializers.ValidationError({"status": error.messages}) from None
         return Response(self.get_serializer(experiment).data)
 
-    @extend_schema(responses=ReportSerializer)
+    @extend_schema(responses=ExperimentReportSerializer)
     @action(detail=True, methods=["get"])
     def results(self, request, pk=None):
         """The schedule with adherence; the results once the experiment is over."""
-        return Response(ReportSerializer(insights.report_for(self.get_object())).data)
+        return Response(ExperimentReportSerializer(insights.report_for(self.get_object())).data)

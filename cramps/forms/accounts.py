@@ -191,6 +191,7 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
             "calcium_target_mg",
             "magnesium_target_mg",
             "sodium_target_mg",
+            "medicines",
         )
         widgets = {
             "timezone": _timezone_widget(),
@@ -212,10 +213,15 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
             "magnesium_target_mg": "Magnesium (mg)",
             "sodium_target_mg": "Sodium limit (mg)",
             "birth_year": "Year of birth",
+            "medicines": "Medicines you take",
         }
         help_texts = {
             "birth_year": BIRTH_YEAR_HELP,
             "sodium_target_mg": SODIUM_HELP,
+            "medicines": (
+                "Optional, one a line, for the report you can print for your doctor. Some "
+                "medicines (statins, diuretics) can cause cramps: never stop one without advice."
+            ),
             "timezone": "Reminders and your daily totals follow this zone.",
             "drinks_target_ml": DRINKS_HELP,
         }
@@ -264,6 +270,7 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
                     ),
                     "reset_targets",
                 ),
+                Fieldset("For your doctor", Field("medicines", rows=3)),
             )
         )
 

@@ -1,1 +1,1 @@
-"""Insights: pure functions over a user's log."""
+"""Answers from a user's own log: pure functions over what they logged, no requests."""

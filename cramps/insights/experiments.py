@@ -335,27 +335,51 @@ def counted_through(experiment) -> dt.date:
 def report_for(experiment) -> Report:
     """The experiment's blocks from the log, in two queries (cramps, check-ins); the results
     only once it is over."""
-    user, tz = experiment.user, experiment.user.tz
-    blocks = schedule_of(experiment)
+    return reports_for([experiment])[0]
+
+
+def _nights_span(experiment) -> tuple[dt.datetime, dt.datetime]:
+    tz = experiment.user.tz
     since = dt.datetime.combine(experiment.start_date, NIGHT_STARTS, tzinfo=tz)
     until = dt.datetime.combine(
         experiment.last_night + dt.timedelta(days=1), NIGHT_STARTS, tzinfo=tz
     )
-    cramps = [
-        (night_of(at.astimezone(tz)), severity)
-        for at, severity in CrampEpisode.objects.for_user(user)
-        .between(since, until)
+    return since, until
+
+
+def reports_for(experiments: list) -> list[Report]:
+    """Reports of one user's experiments in two queries however many there are: the cramps and
+    the check-ins of the span they cover, shared out among them."""
+    if not experiments:
+        return []
+    user = experiments[0].user
+    tz = user.tz
+    spans = [_nights_span(e) for e in experiments]
+    cramps = list(
+        CrampEpisode.objects.for_user(user)
+        .between(min(s for s, _u in spans), max(u for _s, u in spans))
         .values_list("started_at", "severity")
-    ]
-    field = experiment.checkin_field
-    answers = dict(
-        CheckIn.objects.for_user(user)
-        .filter(date__gte=experiment.start_date, date__lte=experiment.last_night)
-        .values_list("date", field)
     )
-    figures = block_results(blocks, cramps, answers, counted_through(experiment))
-    results = None if experiment.is_running else analyse(figures)
-    return Report(experiment, figures, results)
+    checkins = list(
+        CheckIn.objects.for_user(user)
+        .filter(
+            date__gte=min(e.start_date for e in experiments),
+            date__lte=max(e.last_night for e in experiments),
+        )
+        .values("date", *{e.checkin_field for e in experiments})
+    )
+    reports = []
+    for experiment, (since, until) in zip(experiments, spans, strict=True):
+        mine = [(night_of(at.astimezone(tz)), sev) for at, sev in cramps if since <= at < until]
+        answers = {
+            row["date"]: row[experiment.checkin_field]
+            for row in checkins
+            if experiment.start_date <= row["date"] <= experiment.last_night
+        }
+        figures = block_results(schedule_of(experiment), mine, answers, counted_through(experiment))
+        results = None if experiment.is_running else analyse(figures)
+        reports.append(Report(experiment, figures, results))
+    return reports
 
 
 def tonight_block_line(user, local_date: dt.date) -> str:
@@ -373,7 +397,7 @@ def experiment_results_for_report(user, start: dt.date, end: dt.date) -> list[Re
         .select_related("habit", "user")
         .order_by("start_date", "id")
     )
-    return [report_for(e) for e in experiments if e.last_night >= start]
+    return reports_for([e for e in experiments if e.last_night >= start])
 
 
 def make_demo_experiment(user, rng: random.Random, today: dt.date) -> Experiment:

@@ -54,6 +54,8 @@ class User(AbstractUser):
     # No reminders between these local times: both set (and different), or neither.
     quiet_hours_start = models.TimeField(null=True, blank=True)
     quiet_hours_end = models.TimeField(null=True, blank=True)
+    # Free text for the doctor's report: statins and diuretics are known causes of cramps.
+    medicines = models.TextField(blank=True, max_length=2000)
 
     class Meta(AbstractUser.Meta):
         constraints = [

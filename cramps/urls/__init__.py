@@ -1,6 +1,6 @@
 """The app's URLs, one module per area; every name lives in the `cramps:` namespace."""
 
-from . import accounts, experiments, logs, offline, relief, reminders
+from . import accounts, experiments, insights, logs, offline, relief, reminders
 
 app_name = "cramps"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     *reminders.urlpatterns,
     *offline.urlpatterns,
     *experiments.urlpatterns,
+    *insights.urlpatterns,
 ]
