@@ -220,7 +220,9 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "cramps.api.schema.AutoSchema",
     # JSON in and out only: text a user typed (HTML included) is data, never rendered as a page.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["cramps.api.parsers.SafeJSONParser"],
+    # Every failure is JSON, the body-size limit included.
+    "EXCEPTION_HANDLER": "cramps.api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # Servings are numbers in JSON (1.5, not "1.50"), so the schema can state their range.
     "COERCE_DECIMAL_TO_STRING": False,
