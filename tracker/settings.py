@@ -4,6 +4,7 @@ Every value has a default that runs on a laptop (SQLite, a broker that needs no 
 email). A bad value stops the process at start with a message that names the variable.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "cramps",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +95,8 @@ MIDDLEWARE = [
     "cramps.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -131,6 +135,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Password guessing: django-axes counts failed logins in the database and locks out a username,
+# and separately an IP address, after AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_MINUTES.
+# An admin lifts a lockout in the admin ("Access attempts": delete the rows) or with
+# `manage.py axes_reset_username NAME`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "cramps.views.account.locked_out"
+# Behind a proxy the client's address is the first X-Forwarded-For entry (see BEHIND_PROXY).
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cramps:today"
 LOGOUT_REDIRECT_URL = "cramps:home"
@@ -224,6 +244,9 @@ REST_FRAMEWORK = {
     # Every failure is JSON, the body-size limit included.
     "EXCEPTION_HANDLER": "cramps.api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Writes are throttled per user (reads are not): rates from the environment.
+    "DEFAULT_THROTTLE_CLASSES": ["cramps.api.throttles.WriteRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"write": env_str("API_WRITE_RATE", "120/minute")},
     # Servings are numbers in JSON (1.5, not "1.50"), so the schema can state their range.
     "COERCE_DECIMAL_TO_STRING": False,
 }

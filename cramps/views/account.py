@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,13 @@ from cramps.forms.accounts import ProfileForm, RoutineFormSet, SignupForm, timez
 def _token_of(user) -> Token | None:
     """The user's own API token: reached only through the user, never by an id from a request."""
     return Token.objects.filter(user=user).first()
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' lockout page: the login page's words, with the minutes left to wait."""
+    minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
+    context = {"cooloff_minutes": minutes}
+    return render(request, "registration/locked_out.html", context, status=429)
 
 
 def signup(request):
