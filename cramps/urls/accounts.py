@@ -6,6 +6,8 @@ from cramps.views import account
 
 urlpatterns = [
     path("signup/", account.signup, name="signup"),
+    path("signup/sent/", account.signup_sent, name="signup_sent"),
+    path("signup/confirm/<uidb64>/<token>/", account.signup_confirm, name="signup_confirm"),
     path("profile/", account.profile, name="profile"),
     path("profile/token/", account.token_create, name="token_create"),
     path("profile/token/revoke/", account.token_revoke, name="token_revoke"),

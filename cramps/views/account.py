@@ -4,9 +4,11 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from cramps import accounts
 from cramps.forms.accounts import ProfileForm, RoutineFormSet, SignupForm, timezone_choices
 
 
@@ -27,16 +29,30 @@ def signup(request):
         return redirect("cramps:profile")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()  # its reminders are planned with it
-        login(request, user)
-        messages.success(
-            request,
-            "Welcome to Crampless! Check your time zone, bedtime and exercise routine below, "
-            "so reminders arrive at the right local time.",
-        )
-        return redirect("cramps:profile")
+        accounts.sign_up(form)
+        # The same page whether or not the email already has an account.
+        return redirect("cramps:signup_sent")
     context = {"form": form, "timezones": timezone_choices()}
     return render(request, "cramps/account/signup.html", context)
+
+
+def signup_sent(request):
+    return render(request, "cramps/account/signup_sent.html")
+
+
+def signup_confirm(request, uidb64, token):
+    user = accounts.confirm(uidb64, token)
+    if user is None:
+        return render(request, "cramps/account/signup_confirm_failed.html", status=400)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(
+        request,
+        _(
+            "Welcome to Crampless! Your email is confirmed. Check your time zone, bedtime and "
+            "exercise routine below, so reminders arrive at the right local time."
+        ),
+    )
+    return redirect("cramps:profile")
 
 
 @login_required
