@@ -23,7 +23,9 @@ run: $(VENV)/.installed
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py loaddata techniques tips red_flags foods
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	DEBUG=$${DEBUG:-true} $(BIN)/honcho start
+	# A loopback address speaks plain HTTP: no redirect to HTTPS, no HSTS, cookies over HTTP.
+	DEBUG=$${DEBUG:-true} SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0 SECURE_COOKIES=false \
+		$(BIN)/honcho start
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
