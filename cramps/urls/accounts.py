@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from cramps.forms import accounts as forms
-from cramps.views import account
+from cramps.views import account, portability
 
 urlpatterns = [
     path("signup/", account.signup, name="signup"),
@@ -11,6 +11,10 @@ urlpatterns = [
     path("profile/", account.profile, name="profile"),
     path("profile/token/", account.token_create, name="token_create"),
     path("profile/token/revoke/", account.token_revoke, name="token_revoke"),
+    path("profile/export.json", portability.export_json, name="export_json"),
+    path("profile/export.zip", portability.export_zip, name="export_zip"),
+    path("profile/import/", portability.import_data, name="import_data"),
+    path("profile/delete/", portability.delete_account, name="delete_account"),
 ]
 
 # Django's own login, logout, password change and reset views, outside the app namespace so that
