@@ -76,6 +76,10 @@ class ImportRefused(Exception):
     """The import changed nothing; the message says why, in words for the person importing."""
 
 
+class AccountNotEmpty(ImportRefused):
+    """The account already has entries: an import never merges."""
+
+
 @dataclass(frozen=True)
 class Kind:
     name: str
@@ -205,7 +209,7 @@ def import_json(user, file) -> dict[str, int]:
             # Locks the account row: two imports at once cannot both find it empty.
             User.objects.select_for_update().get(pk=user.pk)
             if has_data(user):
-                raise ImportRefused(
+                raise AccountNotEmpty(
                     _(
                         "This account already has data, so nothing was imported: an import "
                         "only fills an empty account, to never mix or duplicate entries. "

@@ -269,7 +269,7 @@ def test_the_api_exports_and_imports(owner, outsider, client):
     assert response.status_code == 201
     assert response.json()["imported"]["cramps"] == 2
     again = client.post("/api/v1/account/import/", {"file": _upload(exported)})
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert "already has data" in again.json()["detail"]
 
 
@@ -322,7 +322,7 @@ def test_the_api_deletes_the_account_with_the_password(owner_client, owner):
     wrong = owner_client.post(
         "/api/v1/account/delete/", {"password": "nope"}, content_type="application/json"
     )
-    assert wrong.status_code == 400
+    assert wrong.status_code == 403
     assert User.objects.filter(pk=owner.pk).exists()
 
     response = owner_client.post(

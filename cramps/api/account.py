@@ -53,7 +53,8 @@ class ImportView(APIView):
         },
         responses={
             201: inline_serializer("ImportResult", {"imported": serializers.DictField()}),
-            400: _Detail,
+            400: OpenApiResponse(_Detail, description="Not an export, or a bad entry."),
+            409: OpenApiResponse(_Detail, description="The account already has entries."),
         },
     )
     def post(self, request):
@@ -65,6 +66,8 @@ class ImportView(APIView):
             )
         try:
             counts = portability.import_json(request.user, upload)
+        except portability.AccountNotEmpty as refused:
+            return Response({"detail": str(refused)}, status=status.HTTP_409_CONFLICT)
         except portability.ImportRefused as refused:
             return Response({"detail": str(refused)}, status=status.HTTP_400_BAD_REQUEST)
         return Response({"imported": counts}, status=status.HTTP_201_CREATED)
@@ -76,14 +79,17 @@ class DeleteAccountView(APIView):
     @extend_schema(
         summary="Delete the account and every row of it at once, confirmed with the password",
         request=inline_serializer("DeleteAccount", {"password": serializers.CharField()}),
-        responses={204: OpenApiResponse(description="Deleted."), 400: _Detail},
+        responses={
+            204: OpenApiResponse(description="Deleted."),
+            403: OpenApiResponse(_Detail, description="Not the password: nothing deleted."),
+        },
     )
     def post(self, request):
         password = request.data.get("password") if isinstance(request.data, dict) else None
         if not isinstance(password, str) or not request.user.check_password(password):
             return Response(
                 {"detail": _("That is not your password. Nothing was deleted.")},
-                status=status.HTTP_400_BAD_REQUEST,
+                status=status.HTTP_403_FORBIDDEN,
             )
         user = request.user
         if request.session.session_key:
