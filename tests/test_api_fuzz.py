@@ -10,7 +10,9 @@ that must be the account's. Those rules are the serializers' and have their own 
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis import checks
@@ -25,6 +27,18 @@ MAX_EXAMPLES = 10
 @pytest.fixture
 def token(owner):
     return Token.objects.create(user=owner).key
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Calls go straight to the WSGI app, which closes old database connections around each
+    request; inside a test's transaction that would close the test's own connection (on
+    PostgreSQL). Django's test client turns this off the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(autouse=True)
