@@ -9,6 +9,7 @@ from axes.models import AccessAttempt
 from axes.utils import reset
 from django.core.cache import cache
 
+from cramps.api.throttles import WriteRateThrottle
 from cramps.models import HydrationEntry
 from tests.conftest import NOW
 from tests.factories import UserFactory
@@ -107,17 +108,9 @@ def test_the_failure_limit_and_cool_off_come_from_the_environment():
     assert out.stdout.split() == ["3", "3600"]
 
 
-def test_the_api_throttles_writes_but_not_reads(owner_client, settings):
+def test_the_api_throttles_writes_but_not_reads(owner_client, monkeypatch):
+    monkeypatch.setattr(WriteRateThrottle, "rate", "3/minute", raising=False)
     cache.clear()
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"write": "3/minute"},
-    }
-    from rest_framework.settings import api_settings
-    from rest_framework.throttling import SimpleRateThrottle
-
-    api_settings.reload()
-    SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
     try:
         codes = [
             owner_client.post(
@@ -128,9 +121,6 @@ def test_the_api_throttles_writes_but_not_reads(owner_client, settings):
         read = owner_client.get("/api/v1/hydration/")
     finally:
         cache.clear()
-        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK}
-        api_settings.reload()
-        SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
 
     assert codes == [201, 201, 201, 429]
     assert read.status_code == 200

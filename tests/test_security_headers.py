@@ -72,7 +72,10 @@ def _settings(**env) -> dict:
 
 
 def _run(args, env):
-    keep = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "DEBUG"))}
+    # Only what production sets: not the test run's own switches (browser tests set
+    # DJANGO_ALLOW_ASYNC_UNSAFE, which `check --deploy` rightly refuses).
+    dropped = ("SECURE_", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(dropped)}
     base = {
         **keep,
         "DJANGO_SETTINGS_MODULE": "tracker.settings",
