@@ -22,11 +22,14 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 # `make run` serves like production (DEBUG off, hashed and compressed static files, the real 404
 # and 500 pages) on the loopback address; `DEBUG=true make run` for development. The signing key
 # is made once into var/secret_key unless SECRET_KEY is set. Cookies are not marked Secure by
-# default here, as this serves plain HTTP on 127.0.0.1; set SECURE_COOKIES=true behind HTTPS.
+# default here, and there is no HTTPS redirect or HSTS, as this serves plain HTTP on 127.0.0.1
+# (set SECURE_COOKIES=true, SECURE_SSL_REDIRECT=true and SECURE_HSTS_SECONDS behind HTTPS).
 RUN_ENV = DEBUG=$${DEBUG:-false} \
 	SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" \
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
-	SECURE_COOKIES=$${SECURE_COOKIES:-false}
+	SECURE_COOKIES=$${SECURE_COOKIES:-false} \
+	SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-false} \
+	SECURE_HSTS_SECONDS=$${SECURE_HSTS_SECONDS:-0}
 
 var/secret_key: | $(BIN)/python
 	mkdir -p var
@@ -56,6 +59,7 @@ migrations-check: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks.load
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -145,6 +145,10 @@ def main(argv=None) -> int:
         "DEBUG": "false",
         "SECRET_KEY": "page-benchmark-only-not-a-secret",
         "ALLOWED_HOSTS": "127.0.0.1",
+        # Plain HTTP on a loopback address, as `make run`.
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "SECURE_COOKIES": "false",
         "PAGEBENCH_STATIC_ROOT": str(workdir / "static"),
         "VAR_DIR": str(workdir / "var"),
         "PAGEBENCH_PREPARED": "1" if args.prepared else "0",

@@ -1,10 +1,17 @@
+import re
+
 import pytest
+import time_machine
+from django.core import mail
 from django.urls import reverse
 
-from cramps.models import User
+from cramps.models import ReminderSchedule, User
+from tests.conftest import NOW
 from tests.factories import UserFactory
 
 SIGNUP = "/signup/"
+
+pytestmark = pytest.mark.django_db
 
 
 def _data(**overrides):
@@ -18,41 +25,121 @@ def _data(**overrides):
     return {**data, **overrides}
 
 
-@pytest.fixture
-def refreshed(monkeypatch):
-    calls = []
-    monkeypatch.setattr("cramps.reminders.schedule.refresh_schedules", calls.append)
-    return calls
+def _link(message) -> str:
+    return re.search(r"http://\S+/signup/confirm/\S+/", message.body).group(0)
 
 
-def test_it_creates_the_account_logs_in_and_sends_to_the_profile(client, db, refreshed):
+def test_it_creates_an_inactive_account_and_emails_a_link(client):
     response = client.post(SIGNUP, _data(), follow=True)
 
     user = User.objects.get(username="bea")
-    assert response.redirect_chain == [(reverse("cramps:profile"), 302)]
-    assert response.context["user"] == user
-    assert user.email == "bea@example.com"
-    assert user.timezone == "Europe/Berlin"
+    assert response.redirect_chain == [(reverse("cramps:signup_sent"), 302)]
+    assert b"Check your email" in response.content
+    assert not user.is_active
+    assert "_auth_user_id" not in client.session
+    assert (user.email, user.timezone) == ("bea@example.com", "Europe/Berlin")
     assert user.check_password("slow calf stretch 42")
-    assert b"Check your time zone" in response.content
-    # Reminder schedules exist from the first minute, with the zone just chosen.
-    assert refreshed == [user]
+    [message] = mail.outbox
+    assert message.to == ["bea@example.com"]
+    assert message.subject == "Confirm your Crampless account"
+    # Nothing is planned for an address nobody has confirmed.
+    assert not ReminderSchedule.objects.filter(user=user, next_due_at__isnull=False).exists()
 
 
-def test_it_rejects_an_email_that_differs_only_in_case_next_to_the_field(client, db):
-    UserFactory(username="first", email="bea@example.com")
+def test_the_link_activates_logs_in_and_plans_reminders(client):
+    with time_machine.travel(NOW, tick=False):
+        client.post(SIGNUP, _data())
+        response = client.get(_link(mail.outbox[0]), follow=True)
 
-    response = client.post(SIGNUP, _data(email="BEA@Example.com"))
+        user = User.objects.get(username="bea")
+        assert user.is_active
+        assert response.redirect_chain == [(reverse("cramps:profile"), 302)]
+        assert response.context["user"] == user
+        assert b"Your email is confirmed" in response.content
+        assert ReminderSchedule.objects.filter(user=user, next_due_at__gt=NOW).exists()
+
+
+def test_the_link_works_once(client):
+    client.post(SIGNUP, _data())
+    link = _link(mail.outbox[0])
+    client.get(link)
+    client.logout()
+
+    response = client.get(link)
+
+    assert response.status_code == 400
+    assert b"This link does not work" in response.content
+
+
+def test_a_forged_link_does_nothing(client):
+    client.post(SIGNUP, _data())
+    user = User.objects.get(username="bea")
+
+    response = client.get(f"/signup/confirm/{user.pk}/abc-123/")
+
+    assert response.status_code == 400
+    user.refresh_from_db()
+    assert not user.is_active
+
+
+def test_an_unconfirmed_account_cannot_log_in(client):
+    client.post(SIGNUP, _data())
+
+    response = client.post(
+        "/accounts/login/", {"username": "bea", "password": "slow calf stretch 42"}
+    )
 
     assert response.status_code == 200
-    assert response.context["form"].errors["email"] == [
-        "An account with this email already exists. Log in, or reset your password."
-    ]
-    assert b'value="BEA@Example.com"' in response.content
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_email_with_an_account_gets_the_same_page_and_its_owner_an_email(client):
+    owner = UserFactory(username="first", email="bea@example.com")
+
+    fresh = client.post(SIGNUP, _data(username="other", email="new@example.com"), follow=True)
+    taken = client.post(SIGNUP, _data(email="BEA@Example.com"), follow=True)
+
+    assert taken.redirect_chain == fresh.redirect_chain
+    assert taken.content == fresh.content
     assert not User.objects.filter(username="bea").exists()
+    [_, warning] = mail.outbox
+    assert warning.to == [owner.email]
+    assert warning.subject == "Someone tried to sign up with your email"
+    assert "No new account was created" in warning.body
+    assert "/accounts/password/reset/" in warning.body
+    assert "/signup/confirm/" not in warning.body
 
 
-def test_it_rejects_an_unknown_zone_and_keeps_what_was_typed(client, db):
+def test_a_new_sign_up_replaces_an_unconfirmed_one_with_the_same_email(client):
+    client.post(SIGNUP, _data(username="squatter"))
+
+    client.post(SIGNUP, _data(username="bea", email="Bea@example.com"))
+
+    assert list(User.objects.values_list("username", flat=True)) == ["bea"]
+    assert len(mail.outbox) == 2
+
+
+def test_email_reminders_are_off_unless_asked_for(client):
+    client.post(SIGNUP, _data())
+    client.post(SIGNUP, _data(username="cy", email="cy@example.com", email_reminders="on"))
+
+    bea = ReminderSchedule.objects.filter(user__username="bea")
+    cy = ReminderSchedule.objects.filter(user__username="cy")
+    assert bea.count() == cy.count() == 2
+    assert not bea.filter(by_email=True).exists()
+    assert not cy.filter(by_email=False).exists()
+    assert not bea.filter(in_app=False).exists()
+
+
+def test_the_form_asks_about_email_reminders_unticked(client):
+    response = client.get(SIGNUP)
+
+    assert b"Send me reminders by email too" in response.content
+    assert b'name="email_reminders"' in response.content
+    assert b"checked" not in response.content
+
+
+def test_it_rejects_an_unknown_zone_and_keeps_what_was_typed(client):
     response = client.post(SIGNUP, _data(timezone="Europe/Atlantis"))
 
     assert response.status_code == 200
@@ -62,14 +149,15 @@ def test_it_rejects_an_unknown_zone_and_keeps_what_was_typed(client, db):
     assert not User.objects.filter(username="bea").exists()
 
 
-def test_it_rejects_mismatched_passwords(client, db):
+def test_it_rejects_mismatched_passwords(client):
     response = client.post(SIGNUP, _data(password2="something else 42"))
 
     assert "password2" in response.context["form"].errors
     assert not User.objects.filter(username="bea").exists()
+    assert not mail.outbox
 
 
-def test_it_suggests_the_browser_zone_with_a_script_and_lists_zones_without_one(client, db):
+def test_it_suggests_the_browser_zone_with_a_script_and_lists_zones_without_one(client):
     response = client.get(SIGNUP)
 
     assert b'src="/static/cramps/js/timezone.js" defer' in response.content

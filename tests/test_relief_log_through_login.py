@@ -4,10 +4,11 @@ log-in and sign-up, and the pages say why they are there."""
 import datetime as dt
 import html
 import re
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 import time_machine
+from django.core import mail
 
 from cramps.models import User
 from tests.conftest import NOW
@@ -72,17 +73,29 @@ def test_sign_up_says_why_and_lands_on_the_cramp_form_filled_in(client, tried):
     assert f'name="next" value="{html.escape(link)}"' in page
 
     response = client.post(signup, {**signup_data(), "next": link})
-    assert response.status_code == 302
-    assert response["Location"] == link
+    assert response["Location"] == "/signup/sent/"
     assert User.objects.filter(username="bea").exists()
+
+    # The emailed confirmation link carries the way back to the cramp form.
+    confirmed = client.get(_confirm_link())
+    assert confirmed.status_code == 302
+    assert confirmed["Location"] == link
     _assert_prefilled(client.get(link).content.decode(), tried)
 
 
-def test_sign_up_never_sends_anyone_to_another_site(client):
-    response = client.post("/signup/", {**signup_data(), "next": "https://evil.example/"})
+def _confirm_link() -> str:
+    (message,) = mail.outbox
+    url = re.search(r"https?://\S+/signup/confirm/\S+", message.body).group(0)
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
-    assert response.status_code == 302
-    assert response["Location"] == "/profile/"
+
+def test_sign_up_never_sends_anyone_to_another_site(client):
+    client.post("/signup/", {**signup_data(), "next": "https://evil.example/"})
+
+    confirmed = client.get(_confirm_link())
+    assert confirmed.status_code == 302
+    assert confirmed["Location"] == "/profile/"
 
 
 def test_a_plain_log_in_says_nothing_about_a_cramp(client):

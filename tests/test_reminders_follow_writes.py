@@ -6,10 +6,12 @@ ahead, so the bedtime reminder is due at 22:00 Berlin (21:00 UTC) tonight.
 """
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core import mail
 
 from cramps.models import ExerciseSession, ReminderSchedule, RoutineSlot, User
 from cramps.reminders.schedule import refresh_schedules
@@ -64,11 +66,14 @@ def test_the_routine_on_the_profile_page_plans_the_exercise_reminder(owner_clien
     assert _due(planned, "pre_exercise") == dt.datetime(2026, 3, 10, 17, 0, tzinfo=UTC)
 
 
-def test_signing_up_plans_the_reminders_in_the_zone_chosen(client):
+def test_confirming_a_sign_up_plans_the_reminders_in_the_zone_chosen(client):
     data = {"username": "bea", "email": "bea@example.com", "timezone": "Asia/Tokyo"}
     data |= {"password1": "slow calf stretch 42", "password2": "slow calf stretch 42"}
 
     assert client.post("/signup/", data).status_code == 302
+    assert _due(User.objects.get(username="bea"), "bedtime") is None
+    link = re.search(r"http://\S+(/signup/confirm/\S+/)", mail.outbox[0].body).group(1)
+    assert client.get(link).status_code == 302
 
     # 22:00 in Tokyo is 13:00 UTC.
     assert _due(User.objects.get(username="bea"), "bedtime") == dt.datetime(

@@ -132,7 +132,7 @@ class ExperimentViewSet(
 
     @extend_schema(request=None, responses=ExperimentSerializer)
     @action(detail=True, methods=["post"])
-    def stop(self, request, pk=None):
+    def stop(self, request, pk=None, format=None):
         """Stop a running experiment early; a finished or stopped one is a 400."""
         experiment = self.get_object()
         try:
@@ -143,6 +143,6 @@ class ExperimentViewSet(
 
     @extend_schema(responses=ExperimentReportSerializer)
     @action(detail=True, methods=["get"])
-    def results(self, request, pk=None):
+    def results(self, request, pk=None, format=None):
         """The schedule with adherence; the results once the experiment is over."""
         return Response(ExperimentReportSerializer(insights.report_for(self.get_object())).data)

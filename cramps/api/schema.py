@@ -41,6 +41,8 @@ class AutoSchema(openapi.AutoSchema):
                 _FIELD_ERRORS, "Invalid input, with messages per field."
             )
             errors["415"] = OpenApiResponse(_DETAIL, "The body is not JSON.")
+        if self.method not in ("GET", "HEAD", "OPTIONS"):
+            errors["429"] = OpenApiResponse(_DETAIL, "Too many writes: wait and try again.")
         errors["401"] = OpenApiResponse(_DETAIL, "Not signed in, or a wrong token.")
         if not all(isinstance(p, AllowAny) for p in self.view.get_permissions()):
             errors["403"] = OpenApiResponse(_DETAIL, "Not allowed (e.g. a missing CSRF token).")

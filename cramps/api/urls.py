@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import docs, experiments, insights, views
+from . import account, docs, experiments, insights, views
 
 router = DefaultRouter()
 router.register("cramps", views.CrampEpisodeViewSet, basename="api-cramps")
@@ -23,6 +23,10 @@ urlpatterns = [
     path("v1/totals/", views.day_totals, name="api-totals"),
     path("v1/", include(router.urls)),
     path("v1/", include(insights.urlpatterns)),
+    path("v1/account/export.json", account.ExportJSONView.as_view(), name="api-export-json"),
+    path("v1/account/export.zip", account.ExportZipView.as_view(), name="api-export-zip"),
+    path("v1/account/import/", account.ImportView.as_view(), name="api-import"),
+    path("v1/account/delete/", account.DeleteAccountView.as_view(), name="api-delete-account"),
     # Anything else under v1/ (an id that is not a number, a typo) is a JSON 404, not a page.
     re_path(r"^v1/", views.not_found),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -11,6 +11,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.utils.translation import gettext_lazy as _
 
 from cramps.models import RoutineSlot, User
 from cramps.reminders import schedule
@@ -112,7 +113,20 @@ class _AllPasswordMessagesAtOnce:
 
 
 class SignupForm(_AllPasswordMessagesAtOnce, _CrispyMixin, auth_forms.UserCreationForm):
-    field_order = ("username", "email", "password1", "password2", "timezone")
+    """Sign-up that never tells whether an email has an account: `accounts.sign_up()` decides
+    what happens to a valid form, and the page says "check your email" either way."""
+
+    field_order = ("username", "email", "password1", "password2", "timezone", "email_reminders")
+
+    email_reminders = forms.BooleanField(
+        required=False,
+        initial=False,
+        label=_("Send me reminders by email too"),
+        help_text=_(
+            "Reminders always appear in the app. Email is off unless you ask for it; "
+            "you can change this any time in the reminder settings."
+        ),
+    )
 
     class Meta(auth_forms.UserCreationForm.Meta):
         model = User
@@ -123,28 +137,28 @@ class SignupForm(_AllPasswordMessagesAtOnce, _CrispyMixin, auth_forms.UserCreati
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
-        self.fields["email"].help_text = "For resetting your password and, if you want, reminders."
+        self.fields["email"].help_text = _(
+            "We send a link to confirm it. Also for resetting your password and, if you want, "
+            "reminders."
+        )
         self.fields["timezone"].label = "Time zone"
         self._add_helper()
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                "An account with this email already exists. Log in, or reset your password.",
-                code="duplicate_email",
-            )
-        return email
+        # No uniqueness check here: an error would tell anyone that the email has an account.
+        return User.objects.normalize_email(self.cleaned_data["email"])
 
     def clean_timezone(self):
         return _clean_timezone_name(self.cleaned_data["timezone"])
 
-    @transaction.atomic
-    def save(self, commit=True):
-        assert commit, "a new account is saved at once: its reminders are planned with it"
-        user = super().save()
-        schedule.refresh_schedules(user)
-        return user
+    def validate_unique(self):
+        # The email's uniqueness is handled by `accounts.sign_up()`, out of sight.
+        exclude = self._get_validation_exclusions()
+        exclude.add("email")
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except ValidationError as e:
+            self._update_errors(e)
 
 
 def switched_targets(

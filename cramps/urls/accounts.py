@@ -2,13 +2,19 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from cramps.forms import accounts as forms
-from cramps.views import account
+from cramps.views import account, portability
 
 urlpatterns = [
     path("signup/", account.signup, name="signup"),
+    path("signup/sent/", account.signup_sent, name="signup_sent"),
+    path("signup/confirm/<uidb64>/<token>/", account.signup_confirm, name="signup_confirm"),
     path("profile/", account.profile, name="profile"),
     path("profile/token/", account.token_create, name="token_create"),
     path("profile/token/revoke/", account.token_revoke, name="token_revoke"),
+    path("profile/export.json", portability.export_json, name="export_json"),
+    path("profile/export.zip", portability.export_zip, name="export_zip"),
+    path("profile/import/", portability.import_data, name="import_data"),
+    path("profile/delete/", portability.delete_account, name="delete_account"),
 ]
 
 # Django's own login, logout, password change and reset views, outside the app namespace so that

@@ -1,12 +1,15 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from cramps import accounts
 from cramps.forms.accounts import ProfileForm, RoutineFormSet, SignupForm, timezone_choices
 
 
@@ -24,23 +27,45 @@ def _safe_next(request) -> str:
     return target if allowed else ""
 
 
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' lockout page: the login page's words, with the minutes left to wait."""
+    minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
+    context = {"cooloff_minutes": minutes}
+    return render(request, "registration/locked_out.html", context, status=429)
+
+
 def signup(request):
     next_url = _safe_next(request)
     if request.user.is_authenticated:
         return redirect(next_url or "cramps:profile")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()  # its reminders are planned with it
-        login(request, user)
-        messages.success(
-            request,
-            "Welcome to Crampless! Check your time zone, bedtime and exercise routine below, "
-            "so reminders arrive at the right local time.",
-        )
-        # On the way to saving a cramp: the form it was headed for, filled in, comes first.
-        return redirect(next_url or "cramps:profile")
+        # The same page whether or not the email already has an account; the confirmation
+        # link carries `next` (e.g. the cramp form a visitor was on the way to).
+        accounts.sign_up(form, next_url)
+        return redirect("cramps:signup_sent")
     context = {"form": form, "timezones": timezone_choices(), "next": next_url}
     return render(request, "cramps/account/signup.html", context)
+
+
+def signup_sent(request):
+    return render(request, "cramps/account/signup_sent.html")
+
+
+def signup_confirm(request, uidb64, token):
+    user = accounts.confirm(uidb64, token)
+    if user is None:
+        return render(request, "cramps/account/signup_confirm_failed.html", status=400)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(
+        request,
+        _(
+            "Welcome to Crampless! Your email is confirmed. Check your time zone, bedtime and "
+            "exercise routine below, so reminders arrive at the right local time."
+        ),
+    )
+    # On the way to saving a cramp: the form it was headed for, filled in, comes first.
+    return redirect(_safe_next(request) or "cramps:profile")
 
 
 @login_required

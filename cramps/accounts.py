@@ -1,0 +1,89 @@
+"""Sign-up with a confirmed email, told the same way whether or not the email has an account.
+
+- A new email: the account is created inactive, with its reminder settings but nothing planned,
+  and a link to confirm it is emailed. Confirming activates it and plans its reminders.
+- An email with a confirmed account: nothing is created; its owner is emailed that someone tried
+  to sign up with their address, with the links to log in and reset the password.
+- An email whose account was never confirmed: that account is replaced by the new sign-up. It
+  never held data (nobody could log in to it), and only the email's owner can confirm.
+
+The page says "check your email" in every case, so it never reveals whether an account exists.
+"""
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlencode, urlsafe_base64_decode, urlsafe_base64_encode
+
+from cramps.models import ReminderSchedule, User
+from cramps.models.reminders import ReminderKind
+from cramps.reminders import schedule
+
+
+def sign_up(form, next_url: str = "") -> None:
+    """Act on a valid sign-up form; what happened is told only to the email's owner. A local
+    `next_url` (checked by the view) rides in the confirmation link."""
+    email = form.cleaned_data["email"]
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None and existing.is_active:
+        _send("emails/signup_exists", existing, {})
+        return
+    try:
+        with transaction.atomic():
+            if existing is not None:
+                existing.delete()
+            user = form.save(commit=False)
+            user.is_active = False
+            user.save()
+            by_email = form.cleaned_data.get("email_reminders", False)
+            # The settings exist from the start; nothing is planned until the email is confirmed.
+            ReminderSchedule.objects.bulk_create(
+                [ReminderSchedule(user=user, kind=k, by_email=by_email) for k in ReminderKind]
+            )
+    except IntegrityError:
+        # The same email signed up at the same moment from another request: that one wins.
+        return
+    _send("emails/signup_confirm", user, {"confirm_url": confirm_url(user, next_url)})
+
+
+def confirm_url(user, next_url: str = "") -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("cramps:signup_confirm", kwargs={"uidb64": uid, "token": token})
+    query = "?" + urlencode({"next": next_url}) if next_url else ""
+    return settings.SITE_URL + path + query
+
+
+def confirm(uidb64: str, token: str) -> User | None:
+    """The account the link confirms, now active with its reminders planned; None if the link is
+    wrong, expired (PASSWORD_RESET_TIMEOUT) or already used (the log-in that follows spends it)."""
+    try:
+        pk = int(urlsafe_base64_decode(uidb64).decode())
+    except (ValueError, UnicodeDecodeError):
+        return None
+    user = User.objects.filter(pk=pk).first()
+    if user is None or not default_token_generator.check_token(user, token):
+        return None
+    with transaction.atomic():
+        if not user.is_active:
+            user.is_active = True
+            user.save(update_fields=["is_active"])
+            schedule.refresh_schedules(user)
+    return user
+
+
+def _send(template: str, user, context: dict) -> None:
+    context = {
+        "user": user,
+        "site_url": settings.SITE_URL,
+        "login_url": settings.SITE_URL + reverse("login"),
+        "reset_url": settings.SITE_URL + reverse("password_reset"),
+        **context,
+    }
+    subject = render_to_string(f"{template}_subject.txt", context).strip()
+    body = render_to_string(f"{template}.txt", context)
+    send_mail(subject, body, None, [user.email])
