@@ -5,6 +5,7 @@ field limits, constraints), which the admin's forms run."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from modeltranslation.admin import TranslationAdmin
 
 from cramps import models
 from cramps.reminders import schedule
@@ -47,26 +48,29 @@ class UserAdmin(BaseUserAdmin):
         schedule.refresh_schedules(form.instance)
 
 
+# The library's text fields show once per language (name [en], name [zh-hans], ...).
+# TranslationAdmin rather than the tabbed one: the tabs load jQuery UI from a CDN, which the
+# content security policy and the no-CDN rule both refuse.
 @admin.register(models.ReliefTechnique)
-class ReliefTechniqueAdmin(admin.ModelAdmin):
+class ReliefTechniqueAdmin(TranslationAdmin):
     list_display = ["name", "point_code", "kind", "evidence", "in_cramp_guide", "display_order"]
     list_filter = ["kind", "evidence", "in_cramp_guide"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(models.PreventionTip)
-class PreventionTipAdmin(admin.ModelAdmin):
+class PreventionTipAdmin(TranslationAdmin):
     list_display = ["title", "category", "evidence", "display_order"]
     list_filter = ["category", "evidence"]
 
 
 @admin.register(models.RedFlag)
-class RedFlagAdmin(admin.ModelAdmin):
+class RedFlagAdmin(TranslationAdmin):
     list_display = ["title", "urgency", "display_order"]
 
 
 @admin.register(models.FoodItem)
-class FoodItemAdmin(admin.ModelAdmin):
+class FoodItemAdmin(TranslationAdmin):
     list_display = ["name", "portion", "potassium_mg", "calcium_mg", "magnesium_mg", "sodium_mg"]
     list_filter = ["kind"]
 
