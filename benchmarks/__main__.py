@@ -1,6 +1,7 @@
 """`python -m benchmarks`: the reminder engine at 100,000 users (benchmarks/reminders.py), then the
 pages against a bare Django view (benchmarks/pages.py, in a process of its own: it sets Django up
-with its own settings and database).
+with its own settings and database), then 50 clients at once against gunicorn for two minutes
+(benchmarks/load.py, also a process of its own).
 
 Needs PostgreSQL and Redis: DATABASE_URL names the server (a throwaway database `crampless_bench`
 is created on it and dropped at the end; the database named in the URL is never touched) and
@@ -21,7 +22,10 @@ def main() -> int:
     parser.add_argument(
         "--profile", action="store_true", help="profile the in-process send (var/bench-profile.txt)"
     )
-    parser.add_argument("--reminders-only", action="store_true", help="skip the page benchmark")
+    parser.add_argument(
+        "--reminders-only", action="store_true", help="skip the page and load benchmarks"
+    )
+    parser.add_argument("--no-load", action="store_true", help="skip the load benchmark")
     args = parser.parse_args()
 
     from benchmarks import reminders
@@ -36,10 +40,12 @@ def main() -> int:
     )
     if args.reminders_only:
         return status
-    pages = subprocess.call(
-        [sys.executable, "-m", "benchmarks.pages"], env={**os.environ, "DATABASE_URL": server}
+    env = {**os.environ, "DATABASE_URL": server}
+    pages = subprocess.call([sys.executable, "-m", "benchmarks.pages"], env=env)
+    load = (
+        0 if args.no_load else subprocess.call([sys.executable, "-m", "benchmarks.load"], env=env)
     )
-    return status or pages
+    return status or pages or load
 
 
 if __name__ == "__main__":
