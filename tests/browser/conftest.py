@@ -8,6 +8,7 @@ npm is missing; under CI=true it fails instead (`server_missing`).
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -107,3 +108,18 @@ def signed_in(context, live_url, owner, client):
     cookie = client.cookies["sessionid"]
     context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_url}])
     return owner
+
+
+@pytest.fixture
+def confirmation_link(mailoutbox, live_url):
+    """`confirmation_link(email)`: the sign-up confirmation link last emailed to that address,
+    on the live server (the live server shares this process's locmem outbox)."""
+
+    def find(email: str) -> str:
+        mails = [m for m in mailoutbox if email in m.to]
+        assert mails, f"no email to {email}: {[m.to for m in mailoutbox]}"
+        link = re.search(r"https?://\S+/signup/confirm/\S+", mails[-1].body)
+        assert link, mails[-1].body
+        return live_url + re.sub(r"^https?://[^/]+", "", link.group(0))
+
+    return find

@@ -82,6 +82,16 @@ def test_public_pages_have_no_serious_axe_violation(page, live_url, axe, name, p
     assert axe(page) == []
 
 
+def test_the_swagger_page_loads_under_the_strict_csp(page, live_url):
+    """Swagger UI is drf-spectacular's page, not ours (no theme); it must still run under the
+    CSP: its script draws the operations."""
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{live_url}/api/docs/swagger/")
+    expect(page.locator(".opblock").first).to_be_visible()
+    assert not [e for e in errors if "Content Security Policy" in e]
+
+
 def test_the_theme_switch_is_remembered(page, live_url):
     page.emulate_media(color_scheme="dark")
     page.goto(f"{live_url}/prevention/")

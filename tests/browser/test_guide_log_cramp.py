@@ -10,7 +10,9 @@ from cramps.models import ReliefTechnique
 pytestmark = pytest.mark.browser
 
 
-def test_a_visitor_signs_up_and_lands_on_the_cramp_form_filled_in(page, live_url):
+def test_a_visitor_signs_up_and_lands_on_the_cramp_form_filled_in(
+    page, live_url, confirmation_link
+):
     page.goto(f"{live_url}/cramp-now/")
     page.get_by_role("button", name="No, show the steps").click()
     page.get_by_role("button", name="Start").click()
@@ -33,7 +35,10 @@ def test_a_visitor_signs_up_and_lands_on_the_cramp_form_filled_in(page, live_url
     page.fill("input[name=password2]", "slow calf stretch 42")
     page.fill("input[name=timezone]", "Europe/Berlin")
     page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
 
+    # The emailed link confirms the account, signs in and carries on to the cramp form.
+    page.goto(confirmation_link("bea@example.com"))
     expect(page).to_have_url(re.compile(r"/log/cramp/\?.*at="))
     for technique in used:
         expect(page.locator(f"input[name=trial_{technique.pk}][value=tried]")).to_be_checked()
