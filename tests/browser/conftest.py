@@ -50,6 +50,14 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": PHONE, "locale": "en-GB"}
 
 
+@pytest.fixture(autouse=True)
+def _short_waits(request):
+    """Five seconds, not thirty, before a missing element fails a test: pages here answer in
+    milliseconds, and a broken test should not hold the suite for half a minute per step."""
+    if "context" in request.fixturenames:
+        request.getfixturevalue("context").set_default_timeout(5_000)
+
+
 @pytest.fixture(scope="session")
 def axe_script() -> Path:
     """axe-core's script, installed from the npm registry on first use."""
