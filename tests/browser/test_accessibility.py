@@ -2,19 +2,20 @@
 size; the theme follows the device and the switch; the menu opens without JavaScript."""
 
 import datetime as dt
+import random
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from cramps.insights import demo
 from cramps.models import ExerciseSession, HydrationEntry, IntakeEntry
 from tests.factories import CrampEpisodeFactory
 
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "shots"
-YESTERDAY = "{yesterday}"
 
 SIGNED_IN_PAGES = [
     ("today", "/today/"),
@@ -57,29 +58,64 @@ def a_logged_day(signed_in):
     return signed_in
 
 
-def _visit(page, live_url, path, scheme, name):
+INSIGHTS_PAGES = [
+    ("insights", "/insights/"),
+    ("calendar", "/insights/calendar/"),
+    ("trends", "/insights/trends/"),
+    ("report", "/insights/report/"),
+    ("experiments", "/experiments/"),
+    ("experiments-new", "/experiments/new/"),
+    ("today-demo", "/today/"),
+]
+
+
+@pytest.fixture
+def demo_data(signed_in):
+    """Four months of the demo generator's log and its finished experiment: every insights
+    page has something to draw."""
+    rng = random.Random(2026)
+    today = signed_in.local_today()
+    demo.generate(signed_in, rng, today, demo.DEMO_DAYS)
+    demo.add_demo_experiment(signed_in, rng, today)
+    return signed_in
+
+
+def _check_pages(page, live_url, axe, pages, scheme) -> dict[str, list[str]]:
+    """Visit each page in the scheme, save its screenshot, and return its axe violations (the
+    pages share one browser page: a page each would cost a live-server reset each)."""
     yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
     page.emulate_media(color_scheme=scheme)
-    page.goto(live_url + path.format(yesterday=yesterday))
-    expect(page.locator("html")).to_have_attribute("data-bs-theme", scheme)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}-{scheme}.png"), full_page=True)
+    found = {}
+    for name, path in pages:
+        page.goto(live_url + path.format(yesterday=yesterday))
+        expect(page.locator("html")).to_have_attribute("data-bs-theme", scheme)
+        page.screenshot(path=str(SHOTS / f"{name}-{scheme}.png"), full_page=True)
+        found[name] = axe(page)
+        if path == "/cramp-now/":
+            # The steps, once the clot question is answered.
+            page.get_by_role("button", name="No, show the steps").click()
+            page.wait_for_timeout(400)  # the smooth scroll to the first step
+            page.screenshot(path=str(SHOTS / f"{name}-steps-{scheme}.png"))
+            found[f"{name}-steps"] = axe(page)
+    return {name: v for name, v in found.items() if v}
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize(("name", "path"), SIGNED_IN_PAGES, ids=[n for n, _ in SIGNED_IN_PAGES])
-def test_signed_in_pages_have_no_serious_axe_violation(
-    page, live_url, a_logged_day, axe, name, path, scheme
+def test_signed_in_pages_have_no_serious_axe_violation(page, live_url, a_logged_day, axe, scheme):
+    assert _check_pages(page, live_url, axe, SIGNED_IN_PAGES, scheme) == {}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_public_pages_have_no_serious_axe_violation(page, live_url, axe, scheme):
+    assert _check_pages(page, live_url, axe, PUBLIC_PAGES, scheme) == {}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_insights_and_experiments_pages_have_no_serious_axe_violation(
+    page, live_url, demo_data, axe, scheme
 ):
-    _visit(page, live_url, path, scheme, name)
-    assert axe(page) == []
-
-
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize(("name", "path"), PUBLIC_PAGES, ids=[n for n, _ in PUBLIC_PAGES])
-def test_public_pages_have_no_serious_axe_violation(page, live_url, axe, name, path, scheme):
-    _visit(page, live_url, path, scheme, name)
-    assert axe(page) == []
+    assert _check_pages(page, live_url, axe, INSIGHTS_PAGES, scheme) == {}
 
 
 def test_the_swagger_page_loads_under_the_strict_csp(page, live_url):
