@@ -101,21 +101,28 @@ def _check_pages(page, live_url, axe, pages, scheme) -> dict[str, list[str]]:
     return {name: v for name, v in found.items() if v}
 
 
+def _readable(found: dict[str, list[str]]) -> str:
+    return "\n".join(f"{name}: {violation}" for name, vs in found.items() for violation in vs)
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_signed_in_pages_have_no_serious_axe_violation(page, live_url, a_logged_day, axe, scheme):
-    assert _check_pages(page, live_url, axe, SIGNED_IN_PAGES, scheme) == {}
+    found = _check_pages(page, live_url, axe, SIGNED_IN_PAGES, scheme)
+    assert not found, _readable(found)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_public_pages_have_no_serious_axe_violation(page, live_url, axe, scheme):
-    assert _check_pages(page, live_url, axe, PUBLIC_PAGES, scheme) == {}
+    found = _check_pages(page, live_url, axe, PUBLIC_PAGES, scheme)
+    assert not found, _readable(found)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_insights_and_experiments_pages_have_no_serious_axe_violation(
     page, live_url, demo_data, axe, scheme
 ):
-    assert _check_pages(page, live_url, axe, INSIGHTS_PAGES, scheme) == {}
+    found = _check_pages(page, live_url, axe, INSIGHTS_PAGES, scheme)
+    assert not found, _readable(found)
 
 
 def test_the_swagger_page_loads_under_the_strict_csp(page, live_url):
