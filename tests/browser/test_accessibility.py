@@ -16,6 +16,8 @@ from tests.factories import CrampEpisodeFactory
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "shots"
+PHONE_HEIGHT = 844
+MAX_SCREENS = 8
 
 SIGNED_IN_PAGES = [
     ("today", "/today/"),
@@ -80,6 +82,22 @@ def demo_data(signed_in):
     return signed_in
 
 
+def _screens(page, name: str, scroll: bool = True) -> None:
+    """Screenshots as a phone shows the page: one screen at a time, scrolled down (a full-page
+    capture would draw the floating button once, at a place it never is)."""
+    for old in SHOTS.glob(f"{name}-*.png"):
+        old.unlink()
+    height = page.evaluate("document.documentElement.scrollHeight") if scroll else 0
+    top, n = 0, 1
+    while True:
+        if scroll:
+            page.evaluate(f"window.scrollTo({{top: {top}, behavior: 'instant'}})")
+        page.screenshot(path=str(SHOTS / f"{name}-{n}.png"))
+        top, n = top + PHONE_HEIGHT - 100, n + 1  # each screen overlaps the last a little
+        if top >= height - 100 or n > MAX_SCREENS:
+            break
+
+
 def _check_pages(page, live_url, axe, pages, scheme) -> dict[str, list[str]]:
     """Visit each page in the scheme, save its screenshot, and return its axe violations (the
     pages share one browser page: a page each would cost a live-server reset each)."""
@@ -90,13 +108,13 @@ def _check_pages(page, live_url, axe, pages, scheme) -> dict[str, list[str]]:
     for name, path in pages:
         page.goto(live_url + path.format(yesterday=yesterday))
         expect(page.locator("html")).to_have_attribute("data-bs-theme", scheme)
-        page.screenshot(path=str(SHOTS / f"{name}-{scheme}.png"), full_page=True)
+        _screens(page, f"{name}-{scheme}")
         found[name] = axe(page)
         if path == "/cramp-now/":
             # The steps, once the clot question is answered.
             page.get_by_role("button", name="No, show the steps").click()
             page.wait_for_timeout(400)  # the smooth scroll to the first step
-            page.screenshot(path=str(SHOTS / f"{name}-steps-{scheme}.png"))
+            _screens(page, f"{name}-steps-{scheme}", scroll=False)
             found[f"{name}-steps"] = axe(page)
     return {name: v for name, v in found.items() if v}
 
