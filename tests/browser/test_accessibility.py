@@ -82,6 +82,13 @@ def demo_data(signed_in):
     return signed_in
 
 
+# Long forms where a floating button would sit on a field: a field on each, and what to type.
+FORMS = [
+    ("/profile/", "Quiet until", "06:30"),
+    ("/experiments/new/", "First night", "2026-12-01"),
+]
+
+
 def _screens(page, name: str, scroll: bool = True) -> None:
     """Screenshots as a phone shows the page: one screen at a time, scrolled down (a full-page
     capture would draw the floating button once, at a place it never is)."""
@@ -188,10 +195,13 @@ def test_the_cramp_now_button_covers_nothing_at_the_bottom(page, live_url):
     assert not overlaps
 
 
-def test_on_a_form_the_cramp_now_button_stands_out_of_the_way(page, live_url, signed_in):
-    page.goto(f"{live_url}/profile/")
+@pytest.mark.parametrize(("path", "field", "value"), FORMS, ids=[p for p, _f, _v in FORMS])
+def test_on_a_form_the_cramp_now_button_stands_out_of_the_way(
+    page, live_url, signed_in, path, field, value
+):
+    page.goto(f"{live_url}{path}")
     assert page.locator(".cramp-now").evaluate("b => getComputedStyle(b).position") == "static"
-    page.get_by_label("Quiet until").fill("06:30")
+    page.get_by_label(field).fill(value)
     # Once something is typed, the guide opens in a new tab: the form stays as it is.
     expect(page.locator(".cramp-now")).to_have_attribute("target", "_blank")
 
