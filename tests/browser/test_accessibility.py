@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cramps.insights import demo
-from cramps.models import ExerciseSession, HydrationEntry, IntakeEntry
+from cramps.models import ExerciseSession, Experiment, HydrationEntry, IntakeEntry
 from tests.factories import CrampEpisodeFactory
 
 pytestmark = pytest.mark.browser
@@ -67,6 +67,7 @@ INSIGHTS_PAGES = [
     ("report", "/insights/report/"),
     ("experiments", "/experiments/"),
     ("experiments-new", "/experiments/new/"),
+    ("experiment", "/experiments/{experiment}/"),
     ("today-demo", "/today/"),
 ]
 
@@ -105,7 +106,7 @@ def _screens(page, name: str, scroll: bool = True) -> None:
             break
 
 
-def _check_pages(page, live_url, axe, pages, scheme) -> dict[str, list[str]]:
+def _check_pages(page, live_url, axe, pages, scheme, **ids) -> dict[str, list[str]]:
     """Visit each page in the scheme, save its screenshot, and return its axe violations (the
     pages share one browser page: a page each would cost a live-server reset each)."""
     yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
@@ -113,7 +114,7 @@ def _check_pages(page, live_url, axe, pages, scheme) -> dict[str, list[str]]:
     SHOTS.mkdir(parents=True, exist_ok=True)
     found = {}
     for name, path in pages:
-        page.goto(live_url + path.format(yesterday=yesterday))
+        page.goto(live_url + path.format(yesterday=yesterday, **ids))
         expect(page.locator("html")).to_have_attribute("data-bs-theme", scheme)
         _screens(page, f"{name}-{scheme}")
         found[name] = axe(page)
@@ -146,7 +147,8 @@ def test_public_pages_have_no_serious_axe_violation(page, live_url, axe, scheme)
 def test_insights_and_experiments_pages_have_no_serious_axe_violation(
     page, live_url, demo_data, axe, scheme
 ):
-    found = _check_pages(page, live_url, axe, INSIGHTS_PAGES, scheme)
+    experiment = Experiment.objects.filter(user=demo_data).first()
+    found = _check_pages(page, live_url, axe, INSIGHTS_PAGES, scheme, experiment=experiment.pk)
     assert not found, _readable(found)
 
 
