@@ -123,7 +123,10 @@ def test_the_calendar_links_each_past_day_to_its_page_with_a_label(owner_client,
     content = owner_client.get("/insights/calendar/2026/03/").content.decode()
     assert "<caption>" in content and "<table" in content
     assert 'href="/day/2026-03-03/"' in content
-    assert 'aria-label="Tuesday 3 March: 1 cramp, worst 8 of 10, at night"' in content
+    assert (
+        '<span class="visually-hidden">Tuesday 3 March: 1 cramp, worst 8 of 10, at night</span>'
+        in content
+    )
     assert 'href="/day/2026-03-11/"' not in content  # tomorrow is not a link
     assert 'aria-current="date"' in content
 

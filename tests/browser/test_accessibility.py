@@ -2,19 +2,22 @@
 size; the theme follows the device and the switch; the menu opens without JavaScript."""
 
 import datetime as dt
+import random
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cramps.models import ExerciseSession, HydrationEntry, IntakeEntry
+from cramps.insights import demo
+from cramps.models import ExerciseSession, Experiment, HydrationEntry, IntakeEntry
 from tests.factories import CrampEpisodeFactory
 
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "shots"
-YESTERDAY = "{yesterday}"
+PHONE_HEIGHT = 844
+MAX_SCREENS = 8
 
 SIGNED_IN_PAGES = [
     ("today", "/today/"),
@@ -57,29 +60,106 @@ def a_logged_day(signed_in):
     return signed_in
 
 
-def _visit(page, live_url, path, scheme, name):
+INSIGHTS_PAGES = [
+    ("insights", "/insights/"),
+    ("calendar", "/insights/calendar/"),
+    ("trends", "/insights/trends/"),
+    ("report", "/insights/report/"),
+    ("experiments", "/experiments/"),
+    ("experiments-new", "/experiments/new/"),
+    ("experiment", "/experiments/{experiment}/"),
+    ("today-demo", "/today/"),
+]
+
+
+@pytest.fixture
+def demo_data(signed_in):
+    """Four months of the demo generator's log and its finished experiment: every insights
+    page has something to draw."""
+    rng = random.Random(2026)
+    today = signed_in.local_today()
+    demo.generate(signed_in, rng, today, demo.DEMO_DAYS)
+    demo.add_demo_experiment(signed_in, rng, today)
+    return signed_in
+
+
+# Long forms where a floating button would sit on a field: a field on each, and what to type.
+FORMS = [
+    ("/profile/", "Quiet until", "06:30"),
+    ("/experiments/new/", "First night", "2026-12-01"),
+]
+
+
+def _screens(page, name: str, scroll: bool = True) -> None:
+    """Screenshots as a phone shows the page: one screen at a time, scrolled down (a full-page
+    capture would draw the floating button once, at a place it never is)."""
+    for old in SHOTS.glob(f"{name}-*.png"):
+        old.unlink()
+    height = page.evaluate("document.documentElement.scrollHeight") if scroll else 0
+    top, n = 0, 1
+    while True:
+        if scroll:
+            page.evaluate(f"window.scrollTo({{top: {top}, behavior: 'instant'}})")
+        page.screenshot(path=str(SHOTS / f"{name}-{n}.png"))
+        top, n = top + PHONE_HEIGHT - 100, n + 1  # each screen overlaps the last a little
+        if top >= height - 100 or n > MAX_SCREENS:
+            break
+
+
+def _check_pages(page, live_url, axe, pages, scheme, **ids) -> dict[str, list[str]]:
+    """Visit each page in the scheme, save its screenshot, and return its axe violations (the
+    pages share one browser page: a page each would cost a live-server reset each)."""
     yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
     page.emulate_media(color_scheme=scheme)
-    page.goto(live_url + path.format(yesterday=yesterday))
-    expect(page.locator("html")).to_have_attribute("data-bs-theme", scheme)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}-{scheme}.png"), full_page=True)
+    found = {}
+    for name, path in pages:
+        page.goto(live_url + path.format(yesterday=yesterday, **ids))
+        expect(page.locator("html")).to_have_attribute("data-bs-theme", scheme)
+        _screens(page, f"{name}-{scheme}")
+        found[name] = axe(page)
+        if path == "/cramp-now/":
+            # The steps, once the clot question is answered.
+            page.get_by_role("button", name="No, show the steps").click()
+            page.wait_for_timeout(400)  # the smooth scroll to the first step
+            _screens(page, f"{name}-steps-{scheme}", scroll=False)
+            found[f"{name}-steps"] = axe(page)
+    return {name: v for name, v in found.items() if v}
+
+
+def _readable(found: dict[str, list[str]]) -> str:
+    return "\n".join(f"{name}: {violation}" for name, vs in found.items() for violation in vs)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize(("name", "path"), SIGNED_IN_PAGES, ids=[n for n, _ in SIGNED_IN_PAGES])
-def test_signed_in_pages_have_no_serious_axe_violation(
-    page, live_url, a_logged_day, axe, name, path, scheme
+def test_signed_in_pages_have_no_serious_axe_violation(page, live_url, a_logged_day, axe, scheme):
+    found = _check_pages(page, live_url, axe, SIGNED_IN_PAGES, scheme)
+    assert not found, _readable(found)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_public_pages_have_no_serious_axe_violation(page, live_url, axe, scheme):
+    found = _check_pages(page, live_url, axe, PUBLIC_PAGES, scheme)
+    assert not found, _readable(found)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_insights_and_experiments_pages_have_no_serious_axe_violation(
+    page, live_url, demo_data, axe, scheme
 ):
-    _visit(page, live_url, path, scheme, name)
-    assert axe(page) == []
+    experiment = Experiment.objects.filter(user=demo_data).first()
+    found = _check_pages(page, live_url, axe, INSIGHTS_PAGES, scheme, experiment=experiment.pk)
+    assert not found, _readable(found)
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize(("name", "path"), PUBLIC_PAGES, ids=[n for n, _ in PUBLIC_PAGES])
-def test_public_pages_have_no_serious_axe_violation(page, live_url, axe, name, path, scheme):
-    _visit(page, live_url, path, scheme, name)
-    assert axe(page) == []
+def test_the_swagger_page_loads_under_the_strict_csp(page, live_url):
+    """Swagger UI is drf-spectacular's page, not ours (no theme); it must still run under the
+    CSP: its script draws the operations."""
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{live_url}/api/docs/swagger/")
+    expect(page.locator(".opblock").first).to_be_visible()
+    assert not [e for e in errors if "Content Security Policy" in e]
 
 
 def test_the_theme_switch_is_remembered(page, live_url):
@@ -117,10 +197,13 @@ def test_the_cramp_now_button_covers_nothing_at_the_bottom(page, live_url):
     assert not overlaps
 
 
-def test_on_a_form_the_cramp_now_button_stands_out_of_the_way(page, live_url, signed_in):
-    page.goto(f"{live_url}/profile/")
+@pytest.mark.parametrize(("path", "field", "value"), FORMS, ids=[p for p, _f, _v in FORMS])
+def test_on_a_form_the_cramp_now_button_stands_out_of_the_way(
+    page, live_url, signed_in, path, field, value
+):
+    page.goto(f"{live_url}{path}")
     assert page.locator(".cramp-now").evaluate("b => getComputedStyle(b).position") == "static"
-    page.get_by_label("Quiet until").fill("06:30")
+    page.get_by_label(field).fill(value)
     # Once something is typed, the guide opens in a new tab: the form stays as it is.
     expect(page.locator(".cramp-now")).to_have_attribute("target", "_blank")
 

@@ -38,3 +38,27 @@ def test_the_player_is_compact_and_leaves_every_steps_text_in_view(page, live_ur
         assert _bottom_of_text(page) <= top_of_player, f"step {step + 1}: text under the player"
         if step < total - 1:
             page.get_by_role("button", name="Next").click()
+
+
+def test_the_countdown_runs_pauses_and_ends_at_zero(page, live_url):
+    page.clock.install()  # the page's clock: seconds pass when the test says so
+    page.goto(f"{live_url}/cramp-now/")
+    expect(page.locator("[data-clot-check]")).to_be_visible()
+    page.get_by_role("button", name="No, show the steps").click()
+    seconds = int(page.locator(".technique.is-current").get_attribute("data-duration") or 30)
+    timer = page.locator("[data-player-timer]")
+    expect(timer).to_have_text(f"{seconds // 60}:{seconds % 60:02d}")
+
+    page.get_by_role("button", name="Start").click()
+    expect(page.get_by_role("button", name="Pause")).to_be_visible()
+    page.clock.run_for(5_000)
+    left = seconds - 5
+    expect(timer).to_have_text(f"{left // 60}:{left % 60:02d}")
+
+    page.get_by_role("button", name="Pause").click()
+    page.clock.run_for(5_000)
+    expect(timer).to_have_text(f"{left // 60}:{left % 60:02d}")
+
+    page.get_by_role("button", name="Resume").click()
+    page.clock.run_for((left + 2) * 1_000)
+    expect(timer).to_have_text("0:00")
