@@ -92,10 +92,13 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cramps.middleware.UserTimezoneMiddleware",
+    # After LocaleMiddleware and auth: the profile's language, or a /zh-hans/ redirect.
+    "cramps.middleware.UserLanguageMiddleware",
     "cramps.security.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -117,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cramps.context_processors.notifications",
+                "cramps.context_processors.language_switch",
             ],
         },
     },
@@ -160,6 +164,8 @@ LOGIN_REDIRECT_URL = "cramps:today"
 LOGOUT_REDIRECT_URL = "cramps:home"
 
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

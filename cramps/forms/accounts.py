@@ -192,6 +192,7 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
         model = User
         formfield_callback = formfield_with_rules
         fields = (
+            "language",
             "timezone",
             "bedtime",
             "wake_time",
@@ -245,7 +246,7 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
         self.targets_switched = False
         self._add_helper(
             Layout(
-                Fieldset("Time zone", "timezone"),
+                Fieldset(_("Language and time zone"), "language", "timezone"),
                 Fieldset(
                     "Sleep",
                     Row(

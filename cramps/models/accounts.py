@@ -1,6 +1,7 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -56,6 +57,15 @@ class User(AbstractUser):
     quiet_hours_end = models.TimeField(null=True, blank=True)
     # Free text for the doctor's report: statins and diuretics are known causes of cramps.
     medicines = models.TextField(blank=True, max_length=2000)
+    # Blank: follow the browser. Set: every page and every reminder in this language.
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        blank=True,
+        default="",
+        choices=settings.LANGUAGES,
+        help_text=_("Leave blank to follow your browser."),
+    )
 
     class Meta(AbstractUser.Meta):
         constraints = [

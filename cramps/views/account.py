@@ -3,10 +3,13 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 from rest_framework.authtoken.models import Token
 
 from cramps import accounts
@@ -133,3 +136,22 @@ def token_revoke(request):
     else:
         messages.info(request, "You had no API token.")
     return redirect("cramps:profile")
+
+
+@csrf_exempt
+@require_POST
+def set_language(request):
+    """Django's `set_language` (cookie + redirect to `next`); a signed-in user's choice is also
+    kept on the profile, which wins over the browser on every device and for reminders.
+
+    CSRF-exempt for the cookie alone: a token on every visitor's page would stop the relief
+    pages being cached, and a forged switch only changes a language. The profile changes only
+    when the request passes the CSRF check.
+    """
+    response = django_set_language(request)
+    code = request.POST.get("language", "")
+    csrf_ok = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {}) is None
+    if request.user.is_authenticated and csrf_ok and code in dict(settings.LANGUAGES):
+        request.user.language = code
+        request.user.save(update_fields=["language"])
+    return response
