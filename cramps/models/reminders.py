@@ -19,8 +19,8 @@ LEAD_MIN, LEAD_MAX = 5, 180
 
 
 class ReminderKind(models.TextChoices):
-    BEDTIME = "bedtime", "Bedtime stretch"
-    PRE_EXERCISE = "pre_exercise", "Before exercise"
+    BEDTIME = "bedtime", _("Bedtime stretch")
+    PRE_EXERCISE = "pre_exercise", _("Before exercise")
 
 
 class ReminderSchedule(models.Model):
