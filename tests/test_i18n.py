@@ -122,3 +122,10 @@ def test_it_caches_each_language_of_a_visitors_page_apart(client):
 def test_it_keeps_the_service_worker_at_the_root_for_a_chinese_reader(client):
     response = client.get("/sw.js", HTTP_ACCEPT_LANGUAGE="zh-CN")
     assert response.status_code == 200
+
+
+def test_the_service_worker_keeps_the_readers_language(client):
+    english = client.get("/sw.js", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '"/cramp-now/"' in english and "/zh-hans/" not in english
+    chinese = client.get("/sw.js", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert '"/zh-hans/cramp-now/"' in chinese and '"/red-flags/"' not in chinese

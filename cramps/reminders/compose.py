@@ -68,13 +68,13 @@ ROUTINE_MATCH = SUPERSEDE_WINDOW
 # Used when the library row is missing (its fixture not loaded yet): the routine of domain.md.
 _FALLBACK_BEDTIME_STEPS = (
     gettext_lazy(
-        "Standing calf stretch: hands on a wall, one leg back with the heel down, lean in until you "
-        "feel a moderate stretch in the calf. Hold 10 seconds, rest 10 seconds, three times."
+        "Standing calf stretch: hands on a wall, one leg back with the heel down, lean in until "
+        "you feel a moderate stretch in the calf. Hold 10 seconds, rest 10 seconds, three times."
     ),
     gettext_lazy(
-        "Hamstring stretch (seated is fine): leg straight in front of you, reach gently toward the "
-        "toes until you feel a moderate stretch behind the thigh. Hold 10 seconds, rest 10 seconds, "
-        "three times."
+        "Hamstring stretch (seated is fine): leg straight in front of you, reach gently toward "
+        "the toes until you feel a moderate stretch behind the thigh. Hold 10 seconds, rest 10 "
+        "seconds, three times."
     ),
     gettext_lazy("Do both legs. About three minutes in all; stretch gently, never to pain."),
 )
