@@ -129,3 +129,42 @@ def test_the_service_worker_keeps_the_readers_language(client):
     assert '"/cramp-now/"' in english and "/zh-hans/" not in english
     chinese = client.get("/sw.js", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert '"/zh-hans/cramp-now/"' in chinese and '"/red-flags/"' not in chinese
+
+
+def test_a_chinese_browser_gets_the_guide_in_chinese_and_an_english_one_in_english(client):
+    chinese = client.get("/cramp-now/", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9", follow=True)
+    page = chinese.content.decode()
+    assert "一步接一步" in page and "Steps, one after another" not in page
+    english = client.get("/cramp-now/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Steps, one after another" in english and "一步接一步" not in english
+
+
+def test_the_prefixed_pages_are_in_chinese(client):
+    assert "正在抽筋" in client.get("/zh-hans/cramp-now/").content.decode()
+    red_flags = client.get("/zh-hans/red-flags/").content.decode()
+    assert "什么时候该看医生" in red_flags
+
+
+# The press-hard rule (tests/test_relief_pages.py, tests/test_fixtures.py) in Chinese: pressure is
+# always 适度、舒适, never 用力 (with force) or 重按 (press heavily).
+FORBIDDEN_ZH = ("用力", "重按", "使劲")
+
+
+def _catalogue():
+    import polib
+
+    return polib.pofile(str(settings.LOCALE_PATHS[0] / "zh_Hans" / "LC_MESSAGES" / "django.po"))
+
+
+def test_the_chinese_catalogue_never_says_press_hard():
+    for entry in _catalogue():
+        text = entry.msgstr or " ".join(entry.msgstr_plural.values())
+        for phrase in FORBIDDEN_ZH:
+            assert phrase not in text, (phrase, entry.msgid)
+
+
+def test_the_chinese_pages_never_say_press_hard(client):
+    for path in ("/zh-hans/cramp-now/", "/zh-hans/cramp-now/?clot=no", "/zh-hans/red-flags/"):
+        page = client.get(path).content.decode()
+        for phrase in FORBIDDEN_ZH:
+            assert phrase not in page, (phrase, path)
