@@ -168,3 +168,85 @@ def test_the_chinese_pages_never_say_press_hard(client):
         page = client.get(path).content.decode()
         for phrase in FORBIDDEN_ZH:
             assert phrase not in page, (phrase, path)
+
+
+def test_every_message_is_translated_and_none_is_fuzzy():
+    catalogue = _catalogue()
+    untranslated = [e.msgid for e in catalogue.untranslated_entries()]
+    fuzzy = [e.msgid for e in catalogue.fuzzy_entries()]
+    assert untranslated == [] and fuzzy == []
+    assert not catalogue.metadata_is_fuzzy  # a fuzzy header drops the plural rule
+
+
+def test_the_committed_mo_matches_the_po(tmp_path):
+    import subprocess
+
+    import polib
+
+    base = settings.LOCALE_PATHS[0] / "zh_Hans" / "LC_MESSAGES"
+    fresh = tmp_path / "django.mo"
+    # msgfmt is what compilemessages runs; --check also checks every placeholder.
+    subprocess.run(["msgfmt", "--check", "-o", str(fresh), str(base / "django.po")], check=True)
+
+    def contents(path):
+        return {(e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural) for e in polib.mofile(str(path))}
+
+    assert contents(base / "django.mo") == contents(fresh)
+
+
+def test_a_batch_renders_each_reminder_in_its_users_language(mailoutbox):
+    import datetime as dt
+
+    import time_machine
+
+    from cramps.models import Notification, ReminderDelivery
+    from cramps.reminders import dispatch
+
+    due = dt.datetime(2026, 3, 10, 21, 0, tzinfo=dt.UTC)  # 22:00 in Berlin and in Shanghai 05:00
+    chinese = UserFactory(username="li", timezone="Europe/Berlin", language=ZH)
+    english = UserFactory(username="ann", timezone="Europe/Berlin", language="")
+    ids = [
+        ReminderDelivery.objects.create(
+            user=user, kind="bedtime", occurrence="2026-03-10", due_at=due
+        ).pk
+        for user in (chinese, english)
+    ]
+    with time_machine.travel(due + dt.timedelta(seconds=5), tick=False):
+        dispatch.send_batch(ids)
+
+    emails = {m.to[0]: m for m in mailoutbox}
+    zh, en = emails[chinese.email], emails[english.email]
+    assert zh.subject == "该做睡前拉伸了"
+    assert "大腿后侧" in zh.body and "在应用中查看" in zh.body and "/zh-hans/" in zh.body
+    html = zh.alternatives[0][0]
+    assert '<html lang="zh-hans">' in html and "提醒设置" in html
+    assert "Reminder settings" not in html
+    assert en.subject == "Time for your bedtime stretch"
+    assert "See it in the app" in en.body and "该做" not in en.body and "/zh-hans/" not in en.body
+    notices = {n.user_id: n for n in Notification.objects.all()}
+    assert notices[chinese.pk].title == "该做睡前拉伸了" and "三分钟" in notices[chinese.pk].body
+    assert notices[english.pk].title == "Time for your bedtime stretch"
+
+
+def test_a_chinese_readers_snooze_page_is_in_chinese(client):
+    import datetime as dt
+
+    from cramps.models import ReminderDelivery
+    from cramps.reminders import links
+
+    user = UserFactory(language=ZH)
+    delivery = ReminderDelivery.objects.create(
+        user=user, kind="bedtime", occurrence="2026-03-10", due_at=dt.datetime.now(dt.UTC)
+    )
+    with translation.override(ZH):
+        url = links.snooze_url(delivery, "skip")
+    assert "/zh-hans/" in url
+    page = client.get(url.split("testserver", 1)[-1]).content.decode()
+    assert "今晚不用提醒" in page
+
+
+def test_the_profile_form_keeps_the_chosen_language(client):
+    user = UserFactory()
+    client.force_login(user)
+    page = client.get("/profile/").content.decode()
+    assert 'value="zh-hans"' in page
