@@ -184,8 +184,8 @@ def switched_targets(
 class ProfileForm(_CrispyMixin, forms.ModelForm):
     reset_targets = forms.BooleanField(
         required=False,
-        label="Reset the targets to the defaults",
-        help_text="The defaults depend on the sex you chose above.",
+        label=_("Reset the targets to the defaults"),
+        help_text=_("The defaults depend on the sex you chose above."),
     )
 
     class Meta:

@@ -91,9 +91,9 @@ def profile(request):
                 "reload the page to see your current routine."
             )
         else:
-            messages.success(request, "Profile saved. Reminders follow the new settings.")
+            messages.success(request, _("Profile saved. Reminders follow the new settings."))
             if form.targets_switched:
-                messages.info(request, "Your daily targets now use the defaults for your sex.")
+                messages.info(request, _("Your daily targets now use the defaults for your sex."))
             return redirect("cramps:profile")
     context = {
         "form": form,
@@ -117,11 +117,13 @@ def token_create(request):
             token = Token.objects.create(user=request.user)
     except IntegrityError:
         # A double tap: the other request created the token, and only it can show the key.
-        messages.info(request, "A token was just created from another request. Replace it here.")
+        messages.info(request, _("A token was just created from another request. Replace it here."))
         return redirect("cramps:profile")
     messages.success(
         request,
-        "New API token created; the old one no longer works." if old else "API token created.",
+        _("New API token created; the old one no longer works.")
+        if old
+        else _("API token created."),
     )
     return render(request, "cramps/account/token_created.html", {"token": token})
 
@@ -132,9 +134,9 @@ def token_revoke(request):
     token = _token_of(request.user)
     if token is not None:
         token.delete()
-        messages.success(request, "API token revoked. Apps using it can no longer sign in.")
+        messages.success(request, _("API token revoked. Apps using it can no longer sign in."))
     else:
-        messages.info(request, "You had no API token.")
+        messages.info(request, _("You had no API token."))
     return redirect("cramps:profile")
 
 
