@@ -21,9 +21,9 @@ class User(AbstractUser):
     """The account and its profile: one row, so every page has the settings it needs for free."""
 
     class Sex(models.TextChoices):
-        UNSPECIFIED = "", "Prefer not to say"
-        FEMALE = "female", "Female"
-        MALE = "male", "Male"
+        UNSPECIFIED = "", _("Prefer not to say")
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
 
     email = models.EmailField("email address", unique=True)
     timezone = models.CharField(max_length=64, default="UTC")
