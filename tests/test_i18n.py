@@ -250,3 +250,16 @@ def test_the_profile_form_keeps_the_chosen_language(client):
     client.force_login(user)
     page = client.get("/profile/").content.decode()
     assert 'value="zh-hans"' in page
+
+
+def test_the_api_answers_errors_in_the_requested_language(client):
+    chinese = client.get("/api/v1/no-such-thing/", HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert chinese.status_code == 404
+    assert chinese.json() == {"detail": "找不到。"}
+    english = client.get("/api/v1/no-such-thing/", HTTP_ACCEPT_LANGUAGE="xx;;q=bad")
+    assert english.json() == {"detail": "Not found."}
+
+
+def test_the_guides_durations_read_in_chinese(client):
+    page = client.get("/zh-hans/cramp-now/?clot=no").content.decode()
+    assert "分钟" in page or "秒" in page
