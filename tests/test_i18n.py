@@ -263,3 +263,9 @@ def test_the_api_answers_errors_in_the_requested_language(client):
 def test_the_guides_durations_read_in_chinese(client):
     page = client.get("/zh-hans/cramp-now/?clot=no").content.decode()
     assert "分钟" in page or "秒" in page
+
+
+def test_the_guides_player_gets_its_words_in_the_pages_language(client):
+    page = client.get("/zh-hans/cramp-now/?clot=no").content.decode()
+    assert 'data-t-step="第 {n} 步，共 {total} 步：{name}"' in page
+    assert 'data-t-start="Start"' in client.get("/cramp-now/?clot=no").content.decode()
