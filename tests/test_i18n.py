@@ -245,11 +245,42 @@ def test_a_chinese_readers_snooze_page_is_in_chinese(client):
     assert "今晚不用提醒" in page
 
 
-def test_the_profile_form_keeps_the_chosen_language(client):
+def test_the_profile_saves_the_language_and_the_next_page_follows_it(client):
+    from tests.test_account_profile import profile_data
+
     user = UserFactory()
     client.force_login(user)
-    page = client.get("/profile/").content.decode()
-    assert 'value="zh-hans"' in page
+    assert 'value="zh-hans"' in client.get("/profile/").content.decode()
+    response = client.post("/profile/", profile_data(user, language=ZH))
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.language == ZH
+    # Profile wins over an English browser; the unprefixed page sends them to the Chinese one.
+    response = client.get("/profile/", HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert response.redirect_chain[0][0] == "/zh-hans/profile/"
+    assert "保存个人资料" in response.content.decode()
+
+
+def test_a_made_up_profile_language_is_refused_with_a_message(client):
+    from tests.test_account_profile import profile_data
+
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post("/profile/", profile_data(user, language="xx"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["language"]
+    user.refresh_from_db()
+    assert user.language == ""
+
+
+def test_a_stored_language_no_longer_offered_falls_back_without_error(client):
+    user = UserFactory()
+    type(user).objects.filter(pk=user.pk).update(language="tlh")
+    user.refresh_from_db()
+    client.force_login(user)
+    response = client.get("/today/")
+    assert response.status_code == 200
+    assert _lang(response) == "en"
 
 
 def test_the_api_answers_errors_in_the_requested_language(client):
