@@ -300,3 +300,21 @@ def test_the_guides_player_gets_its_words_in_the_pages_language(client):
     page = client.get("/zh-hans/cramp-now/?clot=no").content.decode()
     assert 'data-t-step="第 {n} 步，共 {total} 步：{name}"' in page
     assert 'data-t-start="Start"' in client.get("/cramp-now/?clot=no").content.decode()
+
+
+def test_dates_follow_the_language_and_stay_in_the_users_zone():
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from django.template import Context, Template
+
+    # 23:30 UTC on 9 March is 07:30 on 10 March in Shanghai.
+    at = dt.datetime(2026, 3, 9, 23, 30, tzinfo=dt.UTC)
+    template = Template(
+        '{% load tz %}{% timezone zone %}{{ at|date:"DATETIME_FORMAT" }}{% endtimezone %}'
+    )
+    context = Context({"at": at, "zone": ZoneInfo("Asia/Shanghai")})
+    with translation.override("en"):
+        assert template.render(context) == "Tue 10 Mar 2026, 07:30"
+    with translation.override(ZH):
+        assert template.render(context) == "2026年3月10日 星期二 07:30"

@@ -166,6 +166,8 @@ LOGOUT_REDIRECT_URL = "cramps:home"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each language's date formats (tracker/formats/<lang>/formats.py); templates use their names.
+FORMAT_MODULE_PATH = ["tracker.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
