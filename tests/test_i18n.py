@@ -318,3 +318,17 @@ def test_dates_follow_the_language_and_stay_in_the_users_zone():
         assert template.render(context) == "Tue 10 Mar 2026, 07:30"
     with translation.override(ZH):
         assert template.render(context) == "2026年3月10日 星期二 07:30"
+
+
+def test_the_pre_exercise_history_reads_as_one_chinese_sentence():
+    from cramps.reminders.compose import _exercise_history
+
+    recent = [("during_exercise", "left", "calf"), ("rest", "both", "calf")]
+    with translation.override(ZH):
+        assert _exercise_history(recent) == (
+            "你最近 2 次抽筋中，有 1 次发生在运动中，部位在左侧小腿。热身时给这块肌肉多留一点时间。"
+        )
+    assert _exercise_history(recent) == (
+        "1 of your last 2 cramps came during exercise, in the left calf. "
+        "Give that muscle a little extra time in the warm-up."
+    )

@@ -593,21 +593,23 @@ def _pre_exercise_words(activity, starts, cold, local_now, recent) -> Composed:
 
 
 _MUSCLE_WORDS = {
-    CrampEpisode.Muscle.CALF: ("calf", "calves"),
-    CrampEpisode.Muscle.FOOT: ("foot", "feet"),
-    CrampEpisode.Muscle.SHIN: ("shin", "shins"),
-    CrampEpisode.Muscle.QUADRICEPS: ("thigh (front)", "thighs (front)"),
-    CrampEpisode.Muscle.HAMSTRING: ("hamstring", "hamstrings"),
-    CrampEpisode.Muscle.OTHER: ("leg", "legs"),
+    CrampEpisode.Muscle.CALF: (gettext_lazy("calf"), gettext_lazy("calves")),
+    CrampEpisode.Muscle.FOOT: (gettext_lazy("foot"), gettext_lazy("feet")),
+    CrampEpisode.Muscle.SHIN: (gettext_lazy("shin"), gettext_lazy("shins")),
+    CrampEpisode.Muscle.QUADRICEPS: (gettext_lazy("thigh (front)"), gettext_lazy("thighs (front)")),
+    CrampEpisode.Muscle.HAMSTRING: (gettext_lazy("hamstring"), gettext_lazy("hamstrings")),
+    CrampEpisode.Muscle.OTHER: (gettext_lazy("leg"), gettext_lazy("legs")),
 }
 
 
 def where(side: str, muscle: str) -> str:
     """('left', 'calf') -> 'in the left calf'; ('both', 'calf') -> 'in both calves'."""
-    one, both = _MUSCLE_WORDS.get(muscle, ("leg", "legs"))
+    one, both = _MUSCLE_WORDS.get(muscle, _MUSCLE_WORDS[CrampEpisode.Muscle.OTHER])
     if side == CrampEpisode.Side.BOTH:
-        return f"in both {both}"
-    return f"in the {side} {one}"
+        return _("in both %(muscles)s") % {"muscles": both}
+    if side == CrampEpisode.Side.LEFT:
+        return _("in the left %(muscle)s") % {"muscle": one}
+    return _("in the right %(muscle)s") % {"muscle": one}
 
 
 def _exercise_history(recent: list[tuple[str, str, str]]) -> str:
@@ -618,21 +620,21 @@ def _exercise_history(recent: list[tuple[str, str, str]]) -> str:
         return ""
     contexts = {row[0] for row in during}
     if contexts == {CrampEpisode.Context.DURING_EXERCISE}:
-        came = "during exercise"
+        came = _("during exercise")
     elif contexts == {CrampEpisode.Context.AFTER_EXERCISE}:
-        came = "after exercise"
+        came = _("after exercise")
     else:
-        came = "during or after exercise"
+        came = _("during or after exercise")
     # Ties go to the most recent place: Counter keeps first-seen order, newest first here.
-    (side, muscle), times = Counter((s, m) for _, s, m in during).most_common(1)[0]
-    place = where(side, muscle)
+    (side, muscle), times = Counter((s, m) for _c, s, m in during).most_common(1)[0]
+    words = {"came": came, "place": where(side, muscle), "n": len(during), "total": len(recent)}
     if len(recent) == 1:
-        lead = f"Your last cramp came {came}, {place}."
+        lead = _("Your last cramp came %(came)s, %(place)s.") % words
     elif times == len(during) or len(during) == 1:
-        lead = f"{len(during)} of your last {len(recent)} cramps came {came}, {place}."
+        lead = _("%(n)s of your last %(total)s cramps came %(came)s, %(place)s.") % words
     else:
-        lead = f"{len(during)} of your last {len(recent)} cramps came {came}, most often {place}."
-    return f"{lead} Give that muscle a little extra time in the warm-up."
+        lead = _("%(n)s of your last %(total)s cramps came %(came)s, most often %(place)s.") % words
+    return _("%(lead)s Give that muscle a little extra time in the warm-up.") % {"lead": lead}
 
 
 # Rendering
