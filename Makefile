@@ -59,7 +59,6 @@ migrations-check: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks
-	$(BIN)/python -m benchmarks.load
 
 clean:
 	rm -rf $(VENV) var staticfiles

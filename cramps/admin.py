@@ -5,6 +5,8 @@ field limits, constraints), which the admin's forms run."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import URLField
+from modeltranslation.admin import TranslationAdmin
 
 from cramps import models
 from cramps.reminders import schedule
@@ -47,26 +49,36 @@ class UserAdmin(BaseUserAdmin):
         schedule.refresh_schedules(form.instance)
 
 
+class _LibraryAdmin(TranslationAdmin):
+    """The library's text fields show once per language (name [en], name [zh-hans], ...).
+
+    TranslationAdmin rather than the tabbed one: the tabs load jQuery UI from a CDN, which the
+    content security policy and the no-CDN rule both refuse."""
+
+    # Sources are https; say so rather than lean on Django 5's http default.
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(models.ReliefTechnique)
-class ReliefTechniqueAdmin(admin.ModelAdmin):
+class ReliefTechniqueAdmin(_LibraryAdmin):
     list_display = ["name", "point_code", "kind", "evidence", "in_cramp_guide", "display_order"]
     list_filter = ["kind", "evidence", "in_cramp_guide"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(models.PreventionTip)
-class PreventionTipAdmin(admin.ModelAdmin):
+class PreventionTipAdmin(_LibraryAdmin):
     list_display = ["title", "category", "evidence", "display_order"]
     list_filter = ["category", "evidence"]
 
 
 @admin.register(models.RedFlag)
-class RedFlagAdmin(admin.ModelAdmin):
+class RedFlagAdmin(_LibraryAdmin):
     list_display = ["title", "urgency", "display_order"]
 
 
 @admin.register(models.FoodItem)
-class FoodItemAdmin(admin.ModelAdmin):
+class FoodItemAdmin(_LibraryAdmin):
     list_display = ["name", "portion", "potassium_mg", "calcium_mg", "magnesium_mg", "sodium_mg"]
     list_filter = ["kind"]
 

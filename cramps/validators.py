@@ -12,6 +12,9 @@ FUTURE_TOLERANCE = dt.timedelta(minutes=10)
 # Earlier than this is a typo (a year of 0001 or 1026), and far enough from the calendar's edge
 # that converting any zone's wall time to UTC and back cannot overflow.
 EARLIEST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+# The same floor as the API schema states it: an ISO 8601 date or date-time whose year is 1900 or
+# later (a JSON Schema pattern; OpenAPI has no minimum for dates).
+EARLIEST_PATTERN = r"^(19[0-9]{2}|[2-9][0-9]{3})-"
 # Planned exercise: reminders look ahead; a year is plenty and keeps times in range.
 MAX_PLAN_AHEAD = dt.timedelta(days=366)
 
@@ -102,6 +105,11 @@ def plannable(value: dt.datetime) -> None:
     _not_too_early(value)
     if value > timezone.now() + MAX_PLAN_AHEAD:
         raise ValidationError("Plan sessions up to a year ahead.", code="too_far_ahead")
+
+
+def from_earliest(validators) -> bool:
+    """Whether a field's validators hold its date or time to `EARLIEST`."""
+    return any(v in (not_before_1900, not_in_future, plannable) for v in validators)
 
 
 def utc_from_wall_time(value: dt.datetime, zone: dt.tzinfo) -> dt.datetime:

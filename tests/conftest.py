@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from tests.factories import UserFactory
 
@@ -115,3 +116,12 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _english_until_asked():
+    """LocaleMiddleware leaves a request's language active in the thread after the response:
+    each test starts in English, whatever language the test before it asked for."""
+    translation.activate("en")
+    yield
+    translation.deactivate()

@@ -271,7 +271,8 @@ def test_the_minerals_tip_calls_the_benefit_unproven_and_supplements_a_medical_d
 def test_no_fixture_tells_anyone_to_press_hard(name):
     text = _raw(name).lower()
 
-    for phrase in ("press hard", "hard as you can", "forcibl"):
+    # The Chinese too: 用力 ("use force") and 重按 ("press heavily"), even in a "don't".
+    for phrase in ("press hard", "hard as you can", "forcibl", "用力", "重按"):
         assert phrase not in text, (name, phrase)
 
 

@@ -82,17 +82,26 @@ def test_it_shows_a_failed_email_reminder(owner_client, owner, evening):
     assert "Your 21:00 email reminder (bedtime stretch) could not be sent." in content
 
 
-def test_it_says_a_reminder_interrupted_mid_send_may_or_may_not_have_arrived(
+def test_it_says_a_reminder_interrupted_after_the_hand_over_may_have_arrived_and_is_not_resent(
     owner_client, owner, evening
 ):
     failed = _delivery(owner, status=Status.FAILED, due_at=EVENING - dt.timedelta(minutes=30))
     ReminderDelivery.objects.filter(pk=failed.pk).update(detail=dispatch.INTERRUPTED)
     content = owner_client.get(LIST).content.decode()
     assert (
-        "Your 21:00 email reminder (bedtime stretch) was interrupted while sending: "
-        "it may or may not have arrived." in content
+        "Your 21:00 email reminder (bedtime stretch) was interrupted after it was handed to the "
+        "mail server: it may have arrived, so it will not be sent again." in content
     )
     assert "Check your email address" not in content
+
+
+def test_it_says_nothing_of_a_send_interrupted_before_the_hand_over(owner_client, owner, evening):
+    # Provably not sent, so it was sent again: nothing for the user to wonder about.
+    resent = _delivery(owner, status=Status.SENT, due_at=EVENING - dt.timedelta(minutes=30))
+    ReminderDelivery.objects.filter(pk=resent.pk).update(detail=dispatch.RESUMED)
+    content = owner_client.get(LIST).content.decode()
+    assert "interrupted" not in content
+    assert "could not be sent" not in content
 
 
 def test_it_escapes_notification_text(owner_client, owner):

@@ -68,6 +68,8 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 INSTALLED_APPS = [
+    # Before the admin, as django-modeltranslation asks: the library in English and Chinese.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -168,6 +170,10 @@ LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Each language's date formats (tracker/formats/<lang>/formats.py); templates use their names.
 FORMAT_MODULE_PATH = ["tracker.formats"]
+# The relief library's text in each language (cramps/translation.py): English is the default,
+# and a row not yet translated shows its English.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -4,10 +4,13 @@ Schema-driven test tools (schemathesis) treat an undocumented status code as a f
 clients deserve to know that a bad field is a 400 with messages per field.
 """
 
+from django.utils.translation import gettext as _
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
+
+from cramps.validators import EARLIEST_PATTERN, from_earliest
 
 _DETAIL = {
     "type": "object",
@@ -31,6 +34,8 @@ class AutoSchema(openapi.AutoSchema):
         limit = getattr(field, "max_length", None)
         if isinstance(field, serializers.ListSerializer) and limit is not None and schema:
             schema = {**schema, "maxItems": limit}
+        if schema:
+            schema = _limits_in_words(field, schema)
         return schema
 
     def _get_response_bodies(self, direction="response"):
@@ -53,3 +58,26 @@ class AutoSchema(openapi.AutoSchema):
             if code not in responses:
                 responses[code] = self._get_response_for_code(response, code, direction=direction)
         return responses
+
+
+def _join(*sentences) -> str:
+    return " ".join(str(s) for s in sentences if s)
+
+
+def _limits_in_words(field, schema: dict) -> dict:
+    """The limits OpenAPI has no keyword for, as a pattern and in words: the floor of every
+    logged date and time (`cramps.validators.EARLIEST`), and the decimals a number may have.
+    (`multipleOf: 0.01` would state those, but JSON Schema validators check it in floating point
+    and refuse 0.29.)"""
+    words = None
+    if isinstance(field, serializers.DateField | serializers.DateTimeField):
+        if from_earliest(field.validators):
+            schema = {**schema, "pattern": EARLIEST_PATTERN}
+            words = _("From 1900-01-01 (UTC).")
+            if isinstance(field, serializers.DateField):
+                words = _("From 1900-01-01.")
+    elif isinstance(field, serializers.DecimalField) and field.decimal_places is not None:
+        words = _("At most %(places)s decimals.") % {"places": field.decimal_places}
+    if words is None:
+        return schema
+    return {**schema, "description": _join(schema.get("description"), words)}

@@ -188,8 +188,29 @@ class CheckInViewSet(_UserLogViewSet):
         return Response(serializer.data, status=code)
 
 
+_ACCEPT_LANGUAGE = OpenApiParameter(
+    "Accept-Language",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "The language of the library's text: `en` (the default) or `zh-hans` (Simplified "
+        "Chinese; `zh-CN` and `zh` also choose it). Any other or malformed value gives English, "
+        "as does a row not yet translated. The response's `Content-Language` names the language."
+    ),
+)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[_ACCEPT_LANGUAGE]),
+    retrieve=extend_schema(parameters=[_ACCEPT_LANGUAGE]),
+)
 class _LibraryViewSet(viewsets.ReadOnlyModelViewSet):
-    """The relief library is public reference data, as on the web pages: no account needed."""
+    """The relief library is public reference data, as on the web pages: no account needed.
+
+    Its text comes in the language the request's `Accept-Language` asks for (LocaleMiddleware
+    activates it; the models' translated fields read it), English when there is none.
+    """
 
     permission_classes = [permissions.AllowAny]
     lookup_field = "slug"

@@ -1,6 +1,10 @@
 """The relief library: reference data loaded from fixtures, keyed by slug."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 
 class SlugManager(models.Manager):
@@ -11,6 +15,11 @@ class SlugManager(models.Manager):
 
 
 class _LibraryRow(models.Model):
+    # Lists whose items match one to one in every language (cramps/translation.py gives each
+    # language its own column): the guide counts steps down, so a translation may not add or
+    # drop one.
+    PARALLEL_LISTS: tuple[str, ...] = ()
+
     slug = models.SlugField(max_length=60, unique=True)
     source_url = models.URLField(max_length=500)
     display_order = models.PositiveSmallIntegerField(default=0)
@@ -23,6 +32,21 @@ class _LibraryRow(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for field in self.PARALLEL_LISTS:
+            english = getattr(self, build_localized_fieldname(field, "en")) or []
+            for code, _name in settings.LANGUAGES:
+                column = build_localized_fieldname(field, code)
+                translated = getattr(self, column) or []
+                if translated and english and len(translated) != len(english):
+                    errors[column] = _(
+                        "Give %(expected)d items, one for each English item (there are %(given)d)."
+                    ) % {"expected": len(english), "given": len(translated)}
+        if errors:
+            raise ValidationError(errors)
 
 
 class EvidenceLevel(models.TextChoices):
@@ -43,6 +67,8 @@ class ReliefTechnique(_LibraryRow):
         MASSAGE = "massage", "Massage"
         STRETCH = "stretch", "Stretch"
         ROUTINE = "routine", "Routine"
+
+    PARALLEL_LISTS = ("steps", "cautions")
 
     name = models.CharField(max_length=100)
     native_name = models.CharField(max_length=50, blank=True)
@@ -129,6 +155,8 @@ class RedFlag(_LibraryRow):
         EMERGENCY = "emergency", "Emergency: call the emergency number"
         SAME_DAY = "same_day", "Get care today"
         SEE_DOCTOR = "see_doctor", "See a doctor"
+
+    PARALLEL_LISTS = ("signs",)
 
     title = models.CharField(max_length=150)
     urgency = models.CharField(max_length=12, choices=Urgency.choices)

@@ -49,8 +49,8 @@ def notification_list(request):
 
 def _failure_notices(user, now):
     """(notice, whether to suggest checking the address) for the last week's failed deliveries:
-    'Your 22:00 email reminder could not be sent', or, for a send a dying worker interrupted,
-    that it may or may not have arrived."""
+    'Your 22:00 email reminder could not be sent', or, for a send a dying worker interrupted
+    after the hand-over, that it may have arrived and so is not sent again."""
     failed = ReminderDelivery.objects.for_user(user).filter(
         status=ReminderDelivery.Status.FAILED, due_at__gte=now - FAILED_SHOWN_FOR
     )[:5]
@@ -64,13 +64,12 @@ def _failure_notices(user, now):
         channel = "email " if by_email.get(delivery.kind, True) else ""
         label = delivery.get_kind_display().lower()
         if delivery.detail == dispatch.INTERRUPTED:
-            notices.append(
-                (
-                    f"Your {when} {channel}reminder ({label}) was interrupted while sending: "
-                    "it may or may not have arrived.",
-                    False,
-                )
-            )
+            # Failed after the hand-over to the mail server: sending it again could make two.
+            notice = _(
+                "Your %(when)s %(channel)sreminder (%(label)s) was interrupted after it was "
+                "handed to the mail server: it may have arrived, so it will not be sent again."
+            ) % {"when": when, "channel": channel, "label": label}
+            notices.append((notice, False))
         else:
             notices.append((f"Your {when} {channel}reminder ({label}) could not be sent.", True))
     return notices

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cramps', '0007_insights_medicines'),
+        ('cramps', '0008_i18n_library_fields'),
     ]
 
     operations = [
