@@ -1,3 +1,6 @@
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
 from cramps.models import Notification
@@ -12,4 +15,17 @@ def notifications(request):
         "unread_notifications": SimpleLazyObject(
             lambda: Notification.objects.for_user(user).unread().count()
         )
+    }
+
+
+def language_switch(request):
+    """The switcher's target: this page in each other language (`translate_url` keeps the page)."""
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    path = request.get_full_path()
+    return {
+        "other_languages": [
+            {"code": code, "name": name, "next": translate_url(path, code)}
+            for code, name in settings.LANGUAGES
+            if code != current
+        ]
     }

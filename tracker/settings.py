@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cramps.middleware.UserTimezoneMiddleware",
+    # After LocaleMiddleware and auth: the profile's language, or a /zh-hans/ redirect.
+    "cramps.middleware.UserLanguageMiddleware",
     "cramps.security.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -120,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cramps.context_processors.notifications",
+                "cramps.context_processors.language_switch",
             ],
         },
     },
@@ -165,6 +168,8 @@ LOGOUT_REDIRECT_URL = "cramps:home"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each language's date formats (tracker/formats/<lang>/formats.py); templates use their names.
+FORMAT_MODULE_PATH = ["tracker.formats"]
 # The relief library's text in each language (cramps/translation.py): English is the default,
 # and a row not yet translated shows its English.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"

@@ -11,6 +11,7 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -90,7 +91,7 @@ class _ClientIdCreate:
         try:
             return uuid.UUID(str(raw))
         except ValueError:
-            raise exceptions.ValidationError({"client_id": ["Must be a valid UUID."]}) from None
+            raise exceptions.ValidationError({"client_id": [_("Must be a valid UUID.")]}) from None
 
 
 @extend_schema_view(
@@ -255,9 +256,9 @@ def day_totals(request):
     try:
         day = dt.date.fromisoformat(raw) if raw else user.local_today()
     except ValueError:
-        raise exceptions.ValidationError({"date": ["Enter a date as YYYY-MM-DD."]}) from None
+        raise exceptions.ValidationError({"date": [_("Enter a date as YYYY-MM-DD.")]}) from None
     if day > user.local_today():
-        raise exceptions.NotFound("That day has not come yet.")
+        raise exceptions.NotFound(_("That day has not come yet."))
     totals = sum_day(
         user,
         HydrationEntry.objects.on_day(user, day),
@@ -274,4 +275,4 @@ def day_totals(request):
 
 @csrf_exempt  # it changes nothing; without this a DELETE with a cookie gets Django's HTML 403
 def not_found(request, *args, **kwargs):
-    return JsonResponse({"detail": "Not found."}, status=404)
+    return JsonResponse({"detail": _("Not found.")}, status=404)

@@ -184,14 +184,15 @@ def switched_targets(
 class ProfileForm(_CrispyMixin, forms.ModelForm):
     reset_targets = forms.BooleanField(
         required=False,
-        label="Reset the targets to the defaults",
-        help_text="The defaults depend on the sex you chose above.",
+        label=_("Reset the targets to the defaults"),
+        help_text=_("The defaults depend on the sex you chose above."),
     )
 
     class Meta:
         model = User
         formfield_callback = formfield_with_rules
         fields = (
+            "language",
             "timezone",
             "bedtime",
             "wake_time",
@@ -245,7 +246,7 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
         self.targets_switched = False
         self._add_helper(
             Layout(
-                Fieldset("Time zone", "timezone"),
+                Fieldset(_("Language and time zone"), "language", "timezone"),
                 Fieldset(
                     "Sleep",
                     Row(

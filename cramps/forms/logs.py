@@ -14,6 +14,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from cramps.forms import choices
 from cramps.models import (
@@ -85,13 +87,15 @@ class LocalDateTimeField(forms.DateTimeField):
         return super().clean(value) or timezone.now()
 
 
-def _notes_field(label="Notes"):
+def _notes_field(label=None):
     return forms.CharField(
-        label=label,
+        label=label or _("Notes"),
         required=False,
         max_length=MAX_NOTES,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": f"Keep notes under {MAX_NOTES:,} characters."},
+        error_messages={
+            "max_length": format_lazy(_("Keep notes under {max} characters."), max=f"{MAX_NOTES:,}")
+        },
     )
 
 
@@ -118,13 +122,13 @@ class EpisodeForm(_LogForm):
     """A cramp: side and severity are the only taps needed; the rest has night-time defaults."""
 
     side = forms.ChoiceField(
-        label="Which leg",
+        label=_("Which leg"),
         choices=CrampEpisode.Side.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the leg: left, right or both."},
     )
     severity = forms.TypedChoiceField(
-        label="How bad (1 mild, 10 worst)",
+        label=_("How bad (1 mild, 10 worst)"),
         choices=[(n, str(n)) for n in range(1, 11)],
         coerce=int,
         widget=forms.RadioSelect,
@@ -133,26 +137,26 @@ class EpisodeForm(_LogForm):
             "invalid_choice": "Choose how bad it was, from 1 to 10.",
         },
     )
-    started_at = LocalDateTimeField(label="When it started")
+    started_at = LocalDateTimeField(label=_("When it started"))
     duration = forms.ChoiceField(
-        label="How long",
+        label=_("How long"),
         choices=[(key, label) for key, label, _seconds in choices.DURATIONS],
         initial=choices.DEFAULT_DURATION,
         widget=forms.RadioSelect,
         required=False,
     )
     duration_minutes = number_field(
-        Between(1, 24 * 60, " minutes"), label="Or exact minutes", required=False
+        Between(1, 24 * 60, " minutes"), label=_("Or exact minutes"), required=False
     )
     muscle = forms.ChoiceField(
-        label="Muscle",
+        label=_("Muscle"),
         choices=CrampEpisode.Muscle.choices,
         initial=CrampEpisode.Muscle.CALF,
         widget=forms.RadioSelect,
         required=False,
     )
     context = forms.ChoiceField(
-        label="What you were doing",
+        label=_("What you were doing"),
         choices=CrampEpisode.Context.choices,
         initial=CrampEpisode.Context.ASLEEP,
         widget=forms.RadioSelect,
@@ -276,15 +280,15 @@ class EpisodeForm(_LogForm):
 
 
 class DrinkForm(_LogForm):
-    amount_ml = model_number(HydrationEntry, "amount_ml", label="Amount (ml)")
+    amount_ml = model_number(HydrationEntry, "amount_ml", label=_("Amount (ml)"))
     drink = forms.ChoiceField(
-        label="What you drank",
+        label=_("What you drank"),
         choices=HydrationEntry.Drink.choices,
         initial=HydrationEntry.Drink.WATER,
         widget=forms.RadioSelect,
         required=False,
     )
-    at = LocalDateTimeField(label="When")
+    at = LocalDateTimeField(label=_("When"))
 
     class Meta:
         model = HydrationEntry
@@ -302,12 +306,12 @@ class DrinkForm(_LogForm):
 class IntakeForm(_LogForm):
     """A catalogue food times servings, or direct amounts per mineral (a supplement)."""
 
-    at = LocalDateTimeField(label="When")
+    at = LocalDateTimeField(label=_("When"))
     food = forms.ModelChoiceField(
-        label="Food or drink from the list",
+        label=_("Food or drink from the list"),
         queryset=FoodItem.objects.all(),
         required=False,
-        empty_label="None: I'll enter the minerals",
+        empty_label=_("None: I'll enter the minerals"),
         error_messages={
             "invalid_choice": "That food is not in the list. Choose one, or enter the minerals."
         },
@@ -315,18 +319,22 @@ class IntakeForm(_LogForm):
     servings = model_number(
         IntakeEntry,
         "servings",
-        label="Servings",
+        label=_("Servings"),
         initial=1,
-        help_text="Portions as listed, e.g. 1 or 0.5.",
+        help_text=_("Portions as listed, e.g. 1 or 0.5."),
         widget=forms.NumberInput(attrs={"step": "0.25"}),
     )
     label = forms.CharField(
-        label="Name (a supplement, a food not in the list)", max_length=100, required=False
+        label=_("Name (a supplement, a food not in the list)"), max_length=100, required=False
     )
-    potassium_mg = model_number(IntakeEntry, "potassium_mg", label="Potassium (mg)", required=False)
-    calcium_mg = model_number(IntakeEntry, "calcium_mg", label="Calcium (mg)", required=False)
-    magnesium_mg = model_number(IntakeEntry, "magnesium_mg", label="Magnesium (mg)", required=False)
-    sodium_mg = model_number(IntakeEntry, "sodium_mg", label="Sodium (mg)", required=False)
+    potassium_mg = model_number(
+        IntakeEntry, "potassium_mg", label=_("Potassium (mg)"), required=False
+    )
+    calcium_mg = model_number(IntakeEntry, "calcium_mg", label=_("Calcium (mg)"), required=False)
+    magnesium_mg = model_number(
+        IntakeEntry, "magnesium_mg", label=_("Magnesium (mg)"), required=False
+    )
+    sodium_mg = model_number(IntakeEntry, "sodium_mg", label=_("Sodium (mg)"), required=False)
 
     MINERAL_FIELDS = IntakeEntry.MINERAL_FIELDS
 
@@ -376,7 +384,7 @@ class IntakeForm(_LogForm):
 
 class StretchForm(_LogForm):
     technique = forms.ModelChoiceField(
-        label="Which stretch or routine",
+        label=_("Which stretch or routine"),
         queryset=ReliefTechnique.objects.filter(
             kind__in=[ReliefTechnique.Kind.STRETCH, ReliefTechnique.Kind.ROUTINE]
         ),
@@ -388,15 +396,15 @@ class StretchForm(_LogForm):
         },
     )
     duration_minutes = model_number(
-        StretchEntry, "duration_minutes", label="How long (minutes)", initial=3
+        StretchEntry, "duration_minutes", label=_("How long (minutes)"), initial=3
     )
     occasion = forms.ChoiceField(
-        label="When",
+        label=_("When"),
         choices=StretchEntry.Occasion.choices,
         initial=StretchEntry.Occasion.BEFORE_BED,
         widget=forms.RadioSelect,
     )
-    at = LocalDateTimeField(label="Time")
+    at = LocalDateTimeField(label=_("Time"))
 
     class Meta:
         model = StretchEntry
@@ -413,24 +421,26 @@ class StretchForm(_LogForm):
 
 
 class ExerciseForm(_LogForm):
-    starts_at = LocalDateTimeField(label="Starts")
+    starts_at = LocalDateTimeField(label=_("Starts"))
     duration_minutes = model_number(
-        ExerciseSession, "duration_minutes", label="How long (minutes)", initial=45
+        ExerciseSession, "duration_minutes", label=_("How long (minutes)"), initial=45
     )
     activity = forms.CharField(
-        label="Activity", max_length=60, widget=forms.TextInput(attrs={"placeholder": "Running"})
+        label=_("Activity"),
+        max_length=60,
+        widget=forms.TextInput(attrs={"placeholder": _("Running")}),
     )
     intensity = forms.ChoiceField(
-        label="Intensity",
+        label=_("Intensity"),
         choices=ExerciseSession.Intensity.choices,
         initial=ExerciseSession.Intensity.MODERATE,
         widget=forms.RadioSelect,
     )
-    outdoors = forms.BooleanField(label="Outdoors", required=False)
-    cold_weather = forms.BooleanField(label="In the cold", required=False)
+    outdoors = forms.BooleanField(label=_("Outdoors"), required=False)
+    cold_weather = forms.BooleanField(label=_("In the cold"), required=False)
     warmed_up = _yes_no("Warmed up first", "Not yet / not sure")
     status = forms.ChoiceField(
-        label="Status",
+        label=_("Status"),
         choices=ExerciseSession.Status.choices,
         initial=ExerciseSession.Status.PLANNED,
         widget=forms.RadioSelect,
@@ -472,7 +482,7 @@ class ExerciseForm(_LogForm):
 class CheckInForm(forms.Form):
     """The day's habits, each yes / no / not today, saved with one tap."""
 
-    note = _notes_field("Anything else about today")
+    note = _notes_field(_("Anything else about today"))
 
     def __init__(self, *args, past=False, **kwargs):
         super().__init__(*args, **kwargs)

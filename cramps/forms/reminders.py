@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from cramps.models import ReminderSchedule
 from cramps.models.reminders import LEAD_MAX, LEAD_MIN
@@ -15,7 +16,7 @@ class ReminderScheduleForm(forms.ModelForm):
     lead_minutes = model_number(
         ReminderSchedule,
         "lead_minutes",
-        label="Minutes before",
+        label=_("Minutes before"),
         help_text=f"How long before bedtime or the session, {LEAD_MIN} to {LEAD_MAX} minutes.",
     )
 

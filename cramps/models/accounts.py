@@ -1,6 +1,7 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -20,9 +21,9 @@ class User(AbstractUser):
     """The account and its profile: one row, so every page has the settings it needs for free."""
 
     class Sex(models.TextChoices):
-        UNSPECIFIED = "", "Prefer not to say"
-        FEMALE = "female", "Female"
-        MALE = "male", "Male"
+        UNSPECIFIED = "", _("Prefer not to say")
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
 
     email = models.EmailField("email address", unique=True)
     timezone = models.CharField(max_length=64, default="UTC")
@@ -56,6 +57,15 @@ class User(AbstractUser):
     quiet_hours_end = models.TimeField(null=True, blank=True)
     # Free text for the doctor's report: statins and diuretics are known causes of cramps.
     medicines = models.TextField(blank=True, max_length=2000)
+    # Blank: follow the browser. Set: every page and every reminder in this language.
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        blank=True,
+        default="",
+        choices=settings.LANGUAGES,
+        help_text=_("Leave blank to follow your browser."),
+    )
 
     class Meta(AbstractUser.Meta):
         constraints = [

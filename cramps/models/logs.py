@@ -83,28 +83,28 @@ class _Entry(models.Model):
 
 
 class EpisodeContext(models.TextChoices):
-    ASLEEP = "asleep", "Asleep or in bed"
-    REST = "rest", "At rest"
-    DURING_EXERCISE = "during_exercise", "During exercise"
-    AFTER_EXERCISE = "after_exercise", "After exercise"
-    OTHER = "other", "Other"
+    ASLEEP = "asleep", _("Asleep or in bed")
+    REST = "rest", _("At rest")
+    DURING_EXERCISE = "during_exercise", _("During exercise")
+    AFTER_EXERCISE = "after_exercise", _("After exercise")
+    OTHER = "other", _("Other")
 
 
 class CrampEpisode(_Entry):
     TIME_FIELD = "started_at"
 
     class Side(models.TextChoices):
-        LEFT = "left", "Left"
-        RIGHT = "right", "Right"
-        BOTH = "both", "Both"
+        LEFT = "left", _("Left")
+        RIGHT = "right", _("Right")
+        BOTH = "both", _("Both")
 
     class Muscle(models.TextChoices):
-        CALF = "calf", "Calf"
-        FOOT = "foot", "Foot"
-        SHIN = "shin", "Shin"
-        QUADRICEPS = "quadriceps", "Front of thigh"
-        HAMSTRING = "hamstring", "Hamstring"
-        OTHER = "other", "Other"
+        CALF = "calf", _("Calf")
+        FOOT = "foot", _("Foot")
+        SHIN = "shin", _("Shin")
+        QUADRICEPS = "quadriceps", _("Front of thigh")
+        HAMSTRING = "hamstring", _("Hamstring")
+        OTHER = "other", _("Other")
 
     Context = EpisodeContext
 
@@ -199,9 +199,9 @@ class TechniqueTrial(models.Model):
     """A technique tried during one episode, and whether it helped."""
 
     class Outcome(models.TextChoices):
-        HELPED = "helped", "Helped"
-        SOMEWHAT = "somewhat", "Somewhat"
-        NO = "no", "Didn't help"
+        HELPED = "helped", _("Helped")
+        SOMEWHAT = "somewhat", _("Somewhat")
+        NO = "no", _("Didn't help")
 
     episode = models.ForeignKey(CrampEpisode, on_delete=models.CASCADE, related_name="trials")
     technique = models.ForeignKey(ReliefTechnique, on_delete=models.PROTECT, related_name="trials")
@@ -218,10 +218,10 @@ class TechniqueTrial(models.Model):
 
 class HydrationEntry(_Entry):
     class Drink(models.TextChoices):
-        WATER = "water", "Water"
-        ELECTROLYTE = "electrolyte", "Electrolyte drink"
-        MILK = "milk", "Milk"
-        OTHER = "other", "Other"
+        WATER = "water", _("Water")
+        ELECTROLYTE = "electrolyte", _("Electrolyte drink")
+        MILK = "milk", _("Milk")
+        OTHER = "other", _("Other")
 
     at = models.DateTimeField(validators=[not_in_future])
     amount_ml = models.PositiveIntegerField(validators=[Between(1, MAX_DRINK_ML, " ml")])
@@ -353,9 +353,9 @@ class IntakeEntry(_Entry):
 
 class StretchEntry(_Entry):
     class Occasion(models.TextChoices):
-        BEFORE_EXERCISE = "before_exercise", "Before exercise"
-        BEFORE_BED = "before_bed", "Before bed"
-        OTHER = "other", "Other"
+        BEFORE_EXERCISE = "before_exercise", _("Before exercise")
+        BEFORE_BED = "before_bed", _("Before bed")
+        OTHER = "other", _("Other")
 
     DETAILS = ("technique",)
     at = models.DateTimeField(validators=[not_in_future])
@@ -376,14 +376,14 @@ class ExerciseSession(_Entry):
     TIME_FIELD = "starts_at"
 
     class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        DONE = "done", "Done"
-        CANCELLED = "cancelled", "Cancelled"
+        PLANNED = "planned", _("Planned")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
 
     class Intensity(models.TextChoices):
-        EASY = "easy", "Easy"
-        MODERATE = "moderate", "Moderate"
-        HARD = "hard", "Hard"
+        EASY = "easy", _("Easy")
+        MODERATE = "moderate", _("Moderate")
+        HARD = "hard", _("Hard")
 
     starts_at = models.DateTimeField(validators=[plannable])
     duration_minutes = models.PositiveSmallIntegerField(

@@ -19,8 +19,8 @@ LEAD_MIN, LEAD_MAX = 5, 180
 
 
 class ReminderKind(models.TextChoices):
-    BEDTIME = "bedtime", "Bedtime stretch"
-    PRE_EXERCISE = "pre_exercise", "Before exercise"
+    BEDTIME = "bedtime", _("Bedtime stretch")
+    PRE_EXERCISE = "pre_exercise", _("Before exercise")
 
 
 class ReminderSchedule(models.Model):
@@ -67,11 +67,11 @@ class ReminderSchedule(models.Model):
 
 class ReminderDelivery(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        SKIPPED = "skipped", "Skipped"
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_deliveries"

@@ -37,7 +37,7 @@ from django.utils import timezone
 from cramps.models import Notification, ReminderDelivery, ReminderSchedule
 
 from . import links
-from .compose import one_line
+from .compose import in_language_of, one_line
 from .snooze import ACTIONS, action_label
 
 # The three parts of a reminder email, each rendered for every email.
@@ -179,7 +179,13 @@ def email_context(delivery, composed) -> dict:
 
 
 def render_email(delivery, composed, templates, connection=None) -> EmailMultiAlternatives:
-    """One reminder email, each part rendered by the engine from this delivery's context."""
+    """One reminder email, each part rendered by the engine from this delivery's context, in the
+    recipient's language (their links too: /zh-hans/ pages for a Chinese reader)."""
+    with in_language_of(delivery.user):
+        return _render_email(delivery, composed, templates, connection)
+
+
+def _render_email(delivery, composed, templates, connection=None) -> EmailMultiAlternatives:
     context = email_context(delivery, composed)
     message = EmailMultiAlternatives(
         # A header: one line, whatever the template prints (Django refuses a line break in it).

@@ -23,10 +23,14 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, F, Q, Sum, Window
 from django.db.models.functions import RowNumber
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from cramps.insights import experiments
 from cramps.models import (
@@ -63,14 +67,18 @@ ROUTINE_MATCH = SUPERSEDE_WINDOW
 
 # Used when the library row is missing (its fixture not loaded yet): the routine of domain.md.
 _FALLBACK_BEDTIME_STEPS = (
-    "Standing calf stretch: hands on a wall, one leg back with the heel down, lean in until you "
-    "feel a moderate stretch in the calf. Hold 10 seconds, rest 10 seconds, three times.",
-    "Hamstring stretch (seated is fine): leg straight in front of you, reach gently toward the "
-    "toes until you feel a moderate stretch behind the thigh. Hold 10 seconds, rest 10 seconds, "
-    "three times.",
-    "Do both legs. About three minutes in all; stretch gently, never to pain.",
+    gettext_lazy(
+        "Standing calf stretch: hands on a wall, one leg back with the heel down, lean in until "
+        "you feel a moderate stretch in the calf. Hold 10 seconds, rest 10 seconds, three times."
+    ),
+    gettext_lazy(
+        "Hamstring stretch (seated is fine): leg straight in front of you, reach gently toward "
+        "the toes until you feel a moderate stretch behind the thigh. Hold 10 seconds, rest 10 "
+        "seconds, three times."
+    ),
+    gettext_lazy("Do both legs. About three minutes in all; stretch gently, never to pain."),
 )
-_SIPS = "A few sips of water if you're thirsty is plenty at bedtime."
+_SIPS = gettext_lazy("A few sips of water if you're thirsty is plenty at bedtime.")
 # A subject is stored on the delivery and is the in-app notice's title: it fits both columns.
 SUBJECT_MAX = min(
     ReminderDelivery._meta.get_field("subject").max_length,
@@ -214,18 +222,22 @@ class _Composer:
         running = experiments.running_by_user({d.user_id for d, _ in rest})
         for delivery, _local_now in rest:
             try:
-                count = sum(
-                    1 for at in night_cramps.get(delivery.user_id, ()) if at >= week[delivery.pk]
-                )
-                self.done[delivery.pk] = self._bedtime_words(
-                    delivery.user,
-                    count,
-                    totals.get(delivery.user_id),
-                    running.get(delivery.user_id),
-                    tonight[delivery.pk].date(),
-                )
+                with in_language_of(delivery.user):
+                    self.done[delivery.pk] = self._bedtime_for(
+                        delivery, night_cramps, week, totals, running, tonight
+                    )
             except Exception as exc:
                 self._fail(delivery, exc)
+
+    def _bedtime_for(self, delivery, night_cramps, week, totals, running, tonight) -> Composed:
+        count = sum(1 for at in night_cramps.get(delivery.user_id, ()) if at >= week[delivery.pk])
+        return self._bedtime_words(
+            delivery.user,
+            count,
+            totals.get(delivery.user_id),
+            running.get(delivery.user_id),
+            tonight[delivery.pk].date(),
+        )
 
     def _bedtime_words(
         self, user, night_cramps: int, totals: dict | None, experiment=None, night=None
@@ -238,28 +250,43 @@ class _Composer:
             blocks.append(line)
             if experiments.skips_bedtime_stretch(experiment, night):
                 return _render(
-                    "Tonight: no bedtime stretch, that is the experiment",
-                    [line, "Log any cramp as usual; that is what the experiment compares.", _SIPS],
+                    _("Tonight: no bedtime stretch, that is the experiment"),
+                    [
+                        line,
+                        _("Log any cramp as usual; that is what the experiment compares."),
+                        _SIPS,
+                    ],
                 )
         if night_cramps:
-            noun = "night cramp" if night_cramps == 1 else "night cramps"
-            subject = f"Bedtime stretch: {night_cramps} {noun} this week"
+            subject = ngettext(
+                "Bedtime stretch: %(count)d night cramp this week",
+                "Bedtime stretch: %(count)d night cramps this week",
+                night_cramps,
+            ) % {"count": night_cramps}
             blocks.append(
-                f"You logged {night_cramps} {noun} this week. Tonight's stretch is worth the three "
-                "minutes: it won't stop every cramp, but it may make them fewer."
+                ngettext(
+                    "You logged %(count)d night cramp this week. Tonight's stretch is worth the "
+                    "three minutes: it won't stop every cramp, but it may make them fewer.",
+                    "You logged %(count)d night cramps this week. Tonight's stretch is worth the "
+                    "three minutes: it won't stop every cramp, but it may make them fewer.",
+                    night_cramps,
+                )
+                % {"count": night_cramps}
             )
             blocks.append(self._bedtime_steps())
         else:
-            subject = "Time for your bedtime stretch"
+            subject = _("Time for your bedtime stretch")
             blocks.append(
-                "Time for your bedtime stretch: calves and hamstrings, about three minutes. "
-                "It won't stop every cramp, but it may make them fewer."
+                _(
+                    "Time for your bedtime stretch: calves and hamstrings, about three minutes. "
+                    "It won't stop every cramp, but it may make them fewer."
+                )
             )
         food_line = self._food_suggestion(user, totals)
         if food_line:
             blocks.append(food_line)
         blocks.append(_SIPS)
-        blocks.append("Done? Log the stretch and tonight's reminders stop.")
+        blocks.append(_("Done? Log the stretch and tonight's reminders stop."))
         return _render(subject, blocks)
 
     def _bedtime_steps(self) -> tuple[str, ...]:
@@ -396,9 +423,10 @@ class _Composer:
         recent = _recent_cramps({d.user_id for d, *_ in ready}, self.now)
         for delivery, local_now, activity, starts, cold, _window in ready:
             try:
-                self.done[delivery.pk] = _pre_exercise_words(
-                    activity, starts, cold, local_now, recent.get(delivery.user_id, [])
-                )
+                with in_language_of(delivery.user):
+                    self.done[delivery.pk] = _pre_exercise_words(
+                        activity, starts, cold, local_now, recent.get(delivery.user_id, [])
+                    )
             except Exception as exc:
                 self._fail(delivery, exc)
 
@@ -518,6 +546,11 @@ def _recent_cramps(user_ids, now) -> dict[int, list[tuple[str, str, str]]]:
 # Words
 
 
+def in_language_of(user):
+    """Render one user's reminder in their language (English when they chose none)."""
+    return translation.override(user.language or settings.LANGUAGE_CODE)
+
+
 def evening_start(local_now: dt.datetime) -> dt.datetime:
     """The most recent local noon at or before `local_now`: where "tonight" begins."""
     day = local_now.date()
@@ -529,39 +562,54 @@ def evening_start(local_now: dt.datetime) -> dt.datetime:
 def _pre_exercise_words(activity, starts, cold, local_now, recent) -> Composed:
     when = f"{starts:%H:%M}" if starts.date() == local_now.date() else f"{starts:%a %d %b %H:%M}"
     blocks: list = [
-        f"{activity} starts at {when}. Warm up for 5 to 10 minutes first: an easy "
-        "version of the activity, building up gradually.",
-        "Then stretch your calves and hamstrings: straighten the leg, pull your toes toward your "
-        "shin and hold a gentle, moderate stretch for 20 to 30 seconds, each leg. No bouncing.",
-        "Drink to thirst before and during; there's no need to force extra water.",
+        _(
+            "%(activity)s starts at %(when)s. Warm up for 5 to 10 minutes first: an easy "
+            "version of the activity, building up gradually."
+        )
+        % {"activity": activity, "when": when},
+        _(
+            "Then stretch your calves and hamstrings: straighten the leg, pull your toes toward "
+            "your shin and hold a gentle, moderate stretch for 20 to 30 seconds, each leg. "
+            "No bouncing."
+        ),
+        _("Drink to thirst before and during; there's no need to force extra water."),
     ]
     if cold:
         blocks.append(
-            "It's a cold-weather session: dress in layers, keep your legs covered, and put warm "
-            "clothes on as soon as you finish (traditional advice, not tested, but harmless)."
+            _(
+                "It's a cold-weather session: dress in layers, keep your legs covered, and put "
+                "warm clothes on as soon as you finish (traditional advice, not tested, but "
+                "harmless)."
+            )
         )
     history = _exercise_history(recent)
     if history:
         blocks.append(history)
-    return _render(f"{activity} at {when}: warm up and stretch first", blocks)
+    return _render(
+        _("%(activity)s at %(when)s: warm up and stretch first")
+        % {"activity": activity, "when": when},
+        blocks,
+    )
 
 
 _MUSCLE_WORDS = {
-    CrampEpisode.Muscle.CALF: ("calf", "calves"),
-    CrampEpisode.Muscle.FOOT: ("foot", "feet"),
-    CrampEpisode.Muscle.SHIN: ("shin", "shins"),
-    CrampEpisode.Muscle.QUADRICEPS: ("thigh (front)", "thighs (front)"),
-    CrampEpisode.Muscle.HAMSTRING: ("hamstring", "hamstrings"),
-    CrampEpisode.Muscle.OTHER: ("leg", "legs"),
+    CrampEpisode.Muscle.CALF: (gettext_lazy("calf"), gettext_lazy("calves")),
+    CrampEpisode.Muscle.FOOT: (gettext_lazy("foot"), gettext_lazy("feet")),
+    CrampEpisode.Muscle.SHIN: (gettext_lazy("shin"), gettext_lazy("shins")),
+    CrampEpisode.Muscle.QUADRICEPS: (gettext_lazy("thigh (front)"), gettext_lazy("thighs (front)")),
+    CrampEpisode.Muscle.HAMSTRING: (gettext_lazy("hamstring"), gettext_lazy("hamstrings")),
+    CrampEpisode.Muscle.OTHER: (gettext_lazy("leg"), gettext_lazy("legs")),
 }
 
 
 def where(side: str, muscle: str) -> str:
     """('left', 'calf') -> 'in the left calf'; ('both', 'calf') -> 'in both calves'."""
-    one, both = _MUSCLE_WORDS.get(muscle, ("leg", "legs"))
+    one, both = _MUSCLE_WORDS.get(muscle, _MUSCLE_WORDS[CrampEpisode.Muscle.OTHER])
     if side == CrampEpisode.Side.BOTH:
-        return f"in both {both}"
-    return f"in the {side} {one}"
+        return _("in both %(muscles)s") % {"muscles": both}
+    if side == CrampEpisode.Side.LEFT:
+        return _("in the left %(muscle)s") % {"muscle": one}
+    return _("in the right %(muscle)s") % {"muscle": one}
 
 
 def _exercise_history(recent: list[tuple[str, str, str]]) -> str:
@@ -572,21 +620,21 @@ def _exercise_history(recent: list[tuple[str, str, str]]) -> str:
         return ""
     contexts = {row[0] for row in during}
     if contexts == {CrampEpisode.Context.DURING_EXERCISE}:
-        came = "during exercise"
+        came = _("during exercise")
     elif contexts == {CrampEpisode.Context.AFTER_EXERCISE}:
-        came = "after exercise"
+        came = _("after exercise")
     else:
-        came = "during or after exercise"
+        came = _("during or after exercise")
     # Ties go to the most recent place: Counter keeps first-seen order, newest first here.
-    (side, muscle), times = Counter((s, m) for _, s, m in during).most_common(1)[0]
-    place = where(side, muscle)
+    (side, muscle), times = Counter((s, m) for _c, s, m in during).most_common(1)[0]
+    words = {"came": came, "place": where(side, muscle), "n": len(during), "total": len(recent)}
     if len(recent) == 1:
-        lead = f"Your last cramp came {came}, {place}."
+        lead = _("Your last cramp came %(came)s, %(place)s.") % words
     elif times == len(during) or len(during) == 1:
-        lead = f"{len(during)} of your last {len(recent)} cramps came {came}, {place}."
+        lead = _("%(n)s of your last %(total)s cramps came %(came)s, %(place)s.") % words
     else:
-        lead = f"{len(during)} of your last {len(recent)} cramps came {came}, most often {place}."
-    return f"{lead} Give that muscle a little extra time in the warm-up."
+        lead = _("%(n)s of your last %(total)s cramps came %(came)s, most often %(place)s.") % words
+    return _("%(lead)s Give that muscle a little extra time in the warm-up.") % {"lead": lead}
 
 
 # Rendering
@@ -604,7 +652,7 @@ def _render(subject: str, blocks: list) -> Composed:
                 )
             )
         else:
-            text_parts.append(block)
+            text_parts.append(str(block))  # a lazy translation, in the active language
             html_parts.append(format_html("<p>{}</p>", block))
     return Composed(
         skip_reason=None,

@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from cramps.models import ReminderDelivery
 from cramps.models.reminders import ReminderKind
@@ -27,8 +28,8 @@ REPLACED = "replaced by a later snooze"
 
 def action_label(action: str, kind: str) -> str:
     if action == SKIP:
-        return "Skip tonight" if kind == ReminderKind.BEDTIME else "Skip this session"
-    return {"15m": "Remind me in 15 min", "1h": "Remind me in 1 hour"}[action]
+        return _("Skip tonight") if kind == ReminderKind.BEDTIME else _("Skip this session")
+    return {"15m": _("Remind me in 15 min"), "1h": _("Remind me in 1 hour")}[action]
 
 
 def _family(delivery):
@@ -87,12 +88,12 @@ def act(delivery, action: str, now: dt.datetime) -> str:
     if action == SKIP:
         skip_occurrence(delivery, now)
         if delivery.kind == ReminderKind.BEDTIME:
-            return "No more bedtime reminders tonight."
-        return "No more reminders for this session."
+            return _("No more bedtime reminders tonight.")
+        return _("No more reminders for this session.")
     if _too_late(delivery, now + SNOOZES[action]):
         if delivery.kind == ReminderKind.BEDTIME:
-            return "That's over an hour past your bedtime, so there's no snooze. Sleep well!"
-        return "Your session starts before then, so there's no snooze. Have a good session!"
+            return _("That's over an hour past your bedtime, so there's no snooze. Sleep well!")
+        return _("Your session starts before then, so there's no snooze. Have a good session!")
     later = snooze(delivery, SNOOZES[action], now)
     local = later.due_at.astimezone(delivery.user.tz)
-    return f"We'll remind you again at {local:%H:%M}."
+    return _("We'll remind you again at %(time)s.") % {"time": f"{local:%H:%M}"}

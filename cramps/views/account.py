@@ -3,10 +3,13 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 from rest_framework.authtoken.models import Token
 
 from cramps import accounts
@@ -88,9 +91,9 @@ def profile(request):
                 "reload the page to see your current routine."
             )
         else:
-            messages.success(request, "Profile saved. Reminders follow the new settings.")
+            messages.success(request, _("Profile saved. Reminders follow the new settings."))
             if form.targets_switched:
-                messages.info(request, "Your daily targets now use the defaults for your sex.")
+                messages.info(request, _("Your daily targets now use the defaults for your sex."))
             return redirect("cramps:profile")
     context = {
         "form": form,
@@ -114,11 +117,13 @@ def token_create(request):
             token = Token.objects.create(user=request.user)
     except IntegrityError:
         # A double tap: the other request created the token, and only it can show the key.
-        messages.info(request, "A token was just created from another request. Replace it here.")
+        messages.info(request, _("A token was just created from another request. Replace it here."))
         return redirect("cramps:profile")
     messages.success(
         request,
-        "New API token created; the old one no longer works." if old else "API token created.",
+        _("New API token created; the old one no longer works.")
+        if old
+        else _("API token created."),
     )
     return render(request, "cramps/account/token_created.html", {"token": token})
 
@@ -129,7 +134,26 @@ def token_revoke(request):
     token = _token_of(request.user)
     if token is not None:
         token.delete()
-        messages.success(request, "API token revoked. Apps using it can no longer sign in.")
+        messages.success(request, _("API token revoked. Apps using it can no longer sign in."))
     else:
-        messages.info(request, "You had no API token.")
+        messages.info(request, _("You had no API token."))
     return redirect("cramps:profile")
+
+
+@csrf_exempt
+@require_POST
+def set_language(request):
+    """Django's `set_language` (cookie + redirect to `next`); a signed-in user's choice is also
+    kept on the profile, which wins over the browser on every device and for reminders.
+
+    CSRF-exempt for the cookie alone: a token on every visitor's page would stop the relief
+    pages being cached, and a forged switch only changes a language. The profile changes only
+    when the request passes the CSRF check.
+    """
+    response = django_set_language(request)
+    code = request.POST.get("language", "")
+    csrf_ok = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {}) is None
+    if request.user.is_authenticated and csrf_ok and code in dict(settings.LANGUAGES):
+        request.user.language = code
+        request.user.save(update_fields=["language"])
+    return response

@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cramps.forms.logs import DrinkForm, EpisodeForm, ExerciseForm, IntakeForm, StretchForm
@@ -188,9 +189,13 @@ def _saved(request, kind, entry, verb):
         messages.warning(
             request,
             format_html(
-                "This cramp lasted over 10 minutes. If it doesn't ease when you move, get urgent "
-                'medical advice. <a href="{}" class="alert-link">When to get help</a>',
+                '{} <a href="{}" class="alert-link">{}</a>',
+                _(
+                    "This cramp lasted over 10 minutes. If it doesn't ease when you move, get "
+                    "urgent medical advice."
+                ),
                 reverse("cramps:red_flags"),
+                _("When to get help"),
             ),
         )
 
@@ -236,7 +241,7 @@ def _delete(request, kind, pk):
             delete_session(entry)  # the session's reminders go with it
         else:
             entry.delete()
-        messages.success(request, f"Deleted: {label}.")
+        messages.success(request, _("Deleted: %(label)s.") % {"label": label})
         return redirect(_next_url(request))
     context = {
         "kind": kind,
@@ -276,7 +281,7 @@ def bedtime_routine_done(request):
     user = request.user
     routine = ReliefTechnique.bedtime_routine()
     if routine is None:
-        messages.error(request, "The bedtime routine is not in the library yet.")
+        messages.error(request, _("The bedtime routine is not in the library yet."))
         return redirect(_next_url(request))
     minutes = max(1, round(routine.duration_seconds / 60))
     entry = StretchEntry.objects.create(
@@ -287,7 +292,10 @@ def bedtime_routine_done(request):
         at=user.local_now(),
     )
     CheckIn.objects.record(user, user.local_today(), stretched_before_bed=True)
-    messages.success(request, f"Bedtime routine logged: {STRETCHES.describe(entry)}. Sleep well.")
+    messages.success(
+        request,
+        _("Bedtime routine logged: %(entry)s. Sleep well.") % {"entry": STRETCHES.describe(entry)},
+    )
     return redirect(_next_url(request))
 
 

@@ -95,7 +95,10 @@ def notification_read(request, pk):
 @require_POST
 def notifications_read_all(request):
     count = Notification.objects.for_user(request.user).unread().update(read_at=timezone.now())
-    messages.success(request, f"Marked {count} as read." if count else "Nothing unread.")
+    messages.success(
+        request,
+        _("Marked %(count)d as read.") % {"count": count} if count else _("Nothing unread."),
+    )
     return _back_to_list(request)
 
 
@@ -107,7 +110,7 @@ def delivery_snooze(request, pk):
     )
     form = SnoozeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose 15 min, 1 hour or skip.")
+        messages.error(request, _("Choose 15 min, 1 hour or skip."))
         return _back_to_list(request)
     messages.success(request, snooze.act(delivery, form.cleaned_data["action"], timezone.now()))
     return _back_to_list(request)
@@ -121,7 +124,7 @@ def reminder_settings(request):
     ]
     if request.method == "POST" and all([form.is_valid() for form in forms]):
         schedule.save_settings([form.save(commit=False) for form in forms], request.user)
-        messages.success(request, "Reminder settings saved.")
+        messages.success(request, _("Reminder settings saved."))
         return redirect("cramps:reminder_settings")
     return render(request, "cramps/reminders/settings.html", {"forms": forms})
 

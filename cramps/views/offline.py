@@ -13,11 +13,13 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.cache import patch_cache_control, quote_etag
+from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers, quote_etag
 from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from cramps.middleware import preferred_language
 from cramps.models import ReliefTechnique
 
 # What a person needs mid-cramp with no signal: the guide and everything it links to.
@@ -80,6 +82,15 @@ def manifest(request):
 
 @require_GET
 def service_worker(request):
+    # The worker lives at /sw.js in every language; the pages it keeps are in the reader's own
+    # (the /zh-hans/ ones for a Chinese reader), so the guide offline reads as it did online.
+    with translation.override(preferred_language(request)):
+        response = _service_worker(request)
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    return response
+
+
+def _service_worker(request):
     techniques = ReliefTechnique.objects.order_by("slug").values_list("slug", flat=True)
     pages = [reverse(name) for name in OFFLINE_PAGES]
     pages += [reverse("cramps:technique", args=[slug]) for slug in techniques]

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from cramps.days import day_entries
 from cramps.forms.choices import QUICK_DRINKS_ML
@@ -33,7 +34,7 @@ def _day_page(request, day):
         form = CheckInForm(request.POST, past=day < user.local_today())
         if form.is_valid():
             CheckIn.objects.record(user, day, **form.cleaned_data)
-            messages.success(request, "Check-in saved.")
+            messages.success(request, _("Check-in saved."))
             return redirect("cramps:today" if day == user.local_today() else request.path)
     is_today = day == user.local_today()
     # A running experiment's block tonight (1 query).

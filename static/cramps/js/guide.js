@@ -23,6 +23,11 @@
     buttons[el.dataset.action] = el;
   });
   const logLink = document.querySelector("[data-log-link]");
+  // The page's language: the template puts each phrase on the player (data-t-*), English if not.
+  const t = (key, fallback, values) =>
+    (player.dataset["t" + key] || fallback).replace(/\{(\w+)\}/g, (m, k) =>
+      values && k in values ? values[k] : m
+    );
 
   let index = 0;
   let remaining = 0;
@@ -104,10 +109,15 @@
     index = Math.max(0, Math.min(items.length - 1, newIndex));
     items.forEach((item, i) => item.classList.toggle("is-current", i === index));
     remaining = duration(items[index]);
-    buttons.start.textContent = "Start";
+    buttons.start.textContent = t("Start", "Start");
     buttons.back.disabled = index === 0;
-    buttons.next.textContent = index === items.length - 1 ? "Finish" : "Next";
-    status.textContent = "Step " + (index + 1) + " of " + items.length + ": " + nameOf(items[index]);
+    buttons.next.textContent =
+      index === items.length - 1 ? t("Finish", "Finish") : t("Next", "Next");
+    status.textContent = t("Step", "Step {n} of {total}: {name}", {
+      n: index + 1,
+      total: items.length,
+      name: nameOf(items[index]),
+    });
     render();
     markUsed();
   }
@@ -117,8 +127,10 @@
     render();
     if (remaining === 0) {
       stop();
-      buttons.start.textContent = "Again";
-      status.textContent = "Time's up. Tap " + buttons.next.textContent + " when you're ready.";
+      buttons.start.textContent = t("Again", "Again");
+      status.textContent = t("Done", "Time's up. Tap {next} when you're ready.", {
+        next: buttons.next.textContent,
+      });
       if (navigator.vibrate) navigator.vibrate(200);
     }
   }
@@ -136,7 +148,7 @@
 
   function pause() {
     stop();
-    buttons.start.textContent = "Resume";
+    buttons.start.textContent = t("Resume", "Resume");
   }
 
   function move(step) {
