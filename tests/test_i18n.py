@@ -332,3 +332,4 @@ def test_the_pre_exercise_history_reads_as_one_chinese_sentence():
         "1 of your last 2 cramps came during exercise, in the left calf. "
         "Give that muscle a little extra time in the warm-up."
     )
+
