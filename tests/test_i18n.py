@@ -333,3 +333,12 @@ def test_the_pre_exercise_history_reads_as_one_chinese_sentence():
         "Give that muscle a little extra time in the warm-up."
     )
 
+
+def test_a_chinese_readers_log_messages_are_in_chinese(client):
+    client.force_login(UserFactory(language=ZH))
+    response = client.post(
+        "/zh-hans/log/drink/", {"amount_ml": "250", "next": "/zh-hans/today/"}, follow=True
+    )
+    page = response.content.decode()
+    assert "饮水记录已保存" in page
+    assert "saved:" not in page

@@ -17,7 +17,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cramps.forms.logs import DrinkForm, EpisodeForm, ExerciseForm, IntakeForm, StretchForm
@@ -62,18 +64,25 @@ class Kind:
         (A model's `__str__` formats its time as stored, in UTC.)
         """
         if isinstance(entry, CheckIn):
-            return f"check-in of {date_format(entry.date, 'D j M Y')}"
+            return _("check-in of %(date)s") % {"date": date_format(entry.date, "D j M Y")}
         if isinstance(entry, CrampEpisode):
             # Every figure the quick save filled in, so it can be seen and changed.
-            context = entry.get_context_display().lower()
-            what = f"{entry.where}, severity {entry.severity}/10, {entry.duration_label}, {context}"
+            what = _("%(where)s, severity %(severity)s/10, %(duration)s, %(context)s") % {
+                "where": entry.where,
+                "severity": entry.severity,
+                "duration": entry.duration_label,
+                "context": entry.get_context_display().lower(),
+            }
         elif isinstance(entry, ExerciseSession):
-            status = entry.get_status_display().lower()
-            what = f"{entry.activity}, {entry.duration_minutes} min ({status})"
+            what = _("%(activity)s, %(minutes)s min (%(status)s)") % {
+                "activity": entry.activity,
+                "minutes": entry.duration_minutes,
+                "status": entry.get_status_display().lower(),
+            }
         else:
             what = str(entry)
         when = timezone.localtime(getattr(entry, entry.TIME_FIELD))
-        return f"{what}, {date_format(when, 'D j M, H:i')}"
+        return _("%(what)s, %(when)s") % {"what": what, "when": date_format(when, "D j M, H:i")}
 
 
 CRAMPS = Kind(
@@ -83,10 +92,10 @@ CRAMPS = Kind(
     edit_url="cramps:episode_edit",
     delete_url="cramps:episode_delete",
     add_url="cramps:episode_add",
-    noun="cramp",
-    title="Cramps",
-    add_title="Log a cramp",
-    intro="Tap the leg and how bad it was, then Save. The rest is optional.",
+    noun=gettext_lazy("cramp"),
+    title=gettext_lazy("Cramps"),
+    add_title=gettext_lazy("Log a cramp"),
+    intro=gettext_lazy("Tap the leg and how bad it was, then Save. The rest is optional."),
 )
 DRINKS = Kind(
     "drinks",
@@ -95,10 +104,10 @@ DRINKS = Kind(
     edit_url="cramps:drink_edit",
     delete_url="cramps:drink_delete",
     add_url="cramps:drink_add",
-    noun="drink",
-    title="Drinks",
-    add_title="Log a drink",
-    intro="Drink to thirst: there is no need to force extra fluid.",
+    noun=gettext_lazy("drink"),
+    title=gettext_lazy("Drinks"),
+    add_title=gettext_lazy("Log a drink"),
+    intro=gettext_lazy("Drink to thirst: there is no need to force extra fluid."),
 )
 INTAKE = Kind(
     "intake",
@@ -107,10 +116,12 @@ INTAKE = Kind(
     edit_url="cramps:intake_edit",
     delete_url="cramps:intake_delete",
     add_url="cramps:intake_add",
-    noun="food or supplement",
-    title="Food and minerals",
-    add_title="Log food or a supplement",
-    intro="Choose a food from the list, or enter the amounts on a supplement's label.",
+    noun=gettext_lazy("food or supplement"),
+    title=gettext_lazy("Food and minerals"),
+    add_title=gettext_lazy("Log food or a supplement"),
+    intro=gettext_lazy(
+        "Choose a food from the list, or enter the amounts on a supplement's label."
+    ),
 )
 STRETCHES = Kind(
     "stretches",
@@ -119,9 +130,9 @@ STRETCHES = Kind(
     edit_url="cramps:stretch_edit",
     delete_url="cramps:stretch_delete",
     add_url="cramps:stretch_add",
-    noun="stretch",
-    title="Stretches",
-    add_title="Log a stretch",
+    noun=gettext_lazy("stretch"),
+    title=gettext_lazy("Stretches"),
+    add_title=gettext_lazy("Log a stretch"),
 )
 EXERCISE = Kind(
     "exercise",
@@ -130,10 +141,10 @@ EXERCISE = Kind(
     edit_url="cramps:exercise_edit",
     delete_url="cramps:exercise_delete",
     add_url="cramps:exercise_add",
-    noun="exercise session",
-    title="Exercise",
-    add_title="Plan or log exercise",
-    intro="Plan a session ahead to get a warm-up reminder, or log one you did.",
+    noun=gettext_lazy("exercise session"),
+    title=gettext_lazy("Exercise"),
+    add_title=gettext_lazy("Plan or log exercise"),
+    intro=gettext_lazy("Plan a session ahead to get a warm-up reminder, or log one you did."),
     refreshes_reminders=True,
 )
 CHECKINS = Kind(
@@ -142,8 +153,8 @@ CHECKINS = Kind(
     None,
     edit_url="cramps:checkin_edit",
     delete_url="cramps:checkin_delete",
-    noun="check-in",
-    title="Check-ins",
+    noun=gettext_lazy("check-in"),
+    title=gettext_lazy("Check-ins"),
 )
 KINDS = {kind.slug: kind for kind in (CRAMPS, DRINKS, INTAKE, STRETCHES, EXERCISE, CHECKINS)}
 
@@ -170,20 +181,23 @@ def _initial_time(request):
     return dt.datetime.combine(day, dt.time(12), tzinfo=user.tz)
 
 
-def _saved(request, kind, entry, verb):
+def _saved(request, kind, entry, updated=False):
+    words = {"noun": capfirst(kind.noun), "what": kind.describe(entry)}
+    said = (_("%(noun)s updated: %(what)s.") if updated else _("%(noun)s saved: %(what)s.")) % words
     if isinstance(entry, CrampEpisode):
         # A quick save fills in the time, duration and what you were doing: say so, and offer
         # the edit page to change them.
         messages.success(
             request,
             format_html(
-                '{} <a href="{}" class="alert-link">Change</a>',
-                f"Cramp {verb}: {kind.describe(entry)}.",
+                '{} <a href="{}" class="alert-link">{}</a>',
+                said,
                 reverse(kind.edit_url, args=[entry.pk]),
+                _("Change"),
             ),
         )
     else:
-        messages.success(request, f"{kind.noun.capitalize()} {verb}: {kind.describe(entry)}.")
+        messages.success(request, said)
     if isinstance(entry, CrampEpisode) and entry.is_long:
         # Saved all the same; the warning is what matters now.
         messages.warning(
@@ -205,7 +219,7 @@ def _form_page(request, kind, form, entry=None):
         "form": form,
         "kind": kind,
         "entry": entry,
-        "title": f"Edit {kind.noun}" if entry else kind.add_title,
+        "title": _("Edit %(noun)s") % {"noun": kind.noun} if entry else kind.add_title,
         "next": _next_url(request),
         "delete_url": reverse(kind.delete_url, args=[entry.pk]) if entry else "",
     }
@@ -218,7 +232,7 @@ def _add(request, kind, initial=None, **form_kwargs):
     form = kind.form(request.POST or None, instance=instance, initial=initial, **form_kwargs)
     if request.method == "POST" and form.is_valid():
         entry = form.save()
-        _saved(request, kind, entry, "saved")
+        _saved(request, kind, entry)
         return redirect(_next_url(request))
     return _form_page(request, kind, form)
 
@@ -228,7 +242,7 @@ def _edit(request, kind, pk):
     form = kind.form(request.POST or None, instance=entry)
     if request.method == "POST" and form.is_valid():
         entry = form.save()
-        _saved(request, kind, entry, "updated")
+        _saved(request, kind, entry, updated=True)
         return redirect(_next_url(request))
     return _form_page(request, kind, form, entry)
 
