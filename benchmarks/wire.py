@@ -150,6 +150,9 @@ def main() -> int:
             "SECRET_KEY": "wire-benchmark-only",
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_COOKIES": "false",
+            # Plain HTTP on a loopback address, as `make run`.
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_HSTS_SECONDS": "0",
             "VAR_DIR": tmp,
             "DATABASE_URL": f"sqlite:///{tmp}/db.sqlite3",
             "CELERY_BROKER_URL": "filesystem://",
