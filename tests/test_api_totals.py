@@ -56,3 +56,13 @@ def test_the_day_is_the_users_local_today_unless_given(owner_client, owner):
     body = owner_client.get(URL).json()
     assert body["date"] == owner.local_today().isoformat()
     assert owner_client.get(URL, {"date": "2026-03-01"}).json()["minerals"][3]["mg"] == 0
+
+
+def test_a_date_before_1900_is_a_clear_400_even_east_of_utc(owner_client, owner):
+    owner.timezone = "Asia/Shanghai"
+    owner.save()
+
+    response = owner_client.get(URL, {"date": "0001-01-01"})
+
+    assert response.status_code == 400
+    assert response.json() == {"date": ["Enter a date from 1900 on."]}

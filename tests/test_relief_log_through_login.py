@@ -113,3 +113,11 @@ def test_a_guide_time_in_the_future_too_old_or_without_a_zone_falls_back_to_now(
 
     # NOW is 09:00 UTC, 10:00 in the owner's Berlin.
     assert re.search(r'name="started_at" value="2026-03-10T10:00"', page)
+
+
+@pytest.mark.parametrize("at", ["2026-02-30T10:00:00+00:00", "2026-03-10T08:00:00+99:00"])
+def test_an_impossible_guide_time_falls_back_to_now(owner_client, at):
+    response = owner_client.get(f"/log/cramp/?{urlencode({'at': at})}")
+
+    assert response.status_code == 200
+    assert 'name="started_at" value="2026-03-10T10:00"' in response.content.decode()

@@ -38,6 +38,7 @@ from cramps.models import (
 )
 from cramps.reminders import schedule
 from cramps.totals import day_totals as sum_day
+from cramps.validators import EARLIEST
 
 from . import serializers as s
 
@@ -243,7 +244,7 @@ class FoodItemViewSet(_LibraryViewSet):
     ],
     responses={
         200: s.DayTotalsSerializer,
-        400: OpenApiResponse(description="The date is not YYYY-MM-DD."),
+        400: OpenApiResponse(description="The date is not YYYY-MM-DD, or is before 1900."),
         404: OpenApiResponse(description="A day that has not come yet (as on the web page)."),
     },
 )
@@ -257,6 +258,8 @@ def day_totals(request):
         day = dt.date.fromisoformat(raw) if raw else user.local_today()
     except ValueError:
         raise exceptions.ValidationError({"date": [_("Enter a date as YYYY-MM-DD.")]}) from None
+    if day < EARLIEST.date():
+        raise exceptions.ValidationError({"date": [_("Enter a date from 1900 on.")]})
     if day > user.local_today():
         raise exceptions.NotFound(_("That day has not come yet."))
     totals = sum_day(

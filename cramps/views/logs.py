@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -281,7 +282,10 @@ def episode_add(request):
 def _guide_time(request):
     """`?at=<ISO time>`: when the visitor opened the guide, carried through log-in or sign-up.
     Only a time in the last day counts; anything else falls back to now."""
-    at = parse_datetime(request.GET.get("at", "").replace(" ", "+"))
+    try:
+        at = parse_datetime(request.GET.get("at", "").replace(" ", "+"))
+    except ValueError:  # well formed but impossible: 30 February, an offset of +99:00
+        return None
     if at is None or timezone.is_naive(at):
         return None
     now = timezone.now()
@@ -298,14 +302,15 @@ def bedtime_routine_done(request):
         messages.error(request, _("The bedtime routine is not in the library yet."))
         return redirect(_next_url(request))
     minutes = max(1, round(routine.duration_seconds / 60))
-    entry = StretchEntry.objects.create(
-        user=user,
-        technique=routine,
-        duration_minutes=minutes,
-        occasion=StretchEntry.Occasion.BEFORE_BED,
-        at=user.local_now(),
-    )
-    CheckIn.objects.record(user, user.local_today(), stretched_before_bed=True)
+    with transaction.atomic():  # the stretch and the check-in's answer, or neither
+        entry = StretchEntry.objects.create(
+            user=user,
+            technique=routine,
+            duration_minutes=minutes,
+            occasion=StretchEntry.Occasion.BEFORE_BED,
+            at=user.local_now(),
+        )
+        CheckIn.objects.record(user, user.local_today(), stretched_before_bed=True)
     messages.success(
         request,
         _("Bedtime routine logged: %(entry)s. Sleep well.") % {"entry": STRETCHES.describe(entry)},
