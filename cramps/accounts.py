@@ -4,8 +4,9 @@
   and a link to confirm it is emailed. Confirming activates it and plans its reminders.
 - An email with a confirmed account: nothing is created; its owner is emailed that someone tried
   to sign up with their address, with the links to log in and reset the password.
-- An email whose account was never confirmed: that account is replaced by the new sign-up. It
-  never held data (nobody could log in to it), and only the email's owner can confirm.
+- An email whose account was never confirmed (never logged in): that account is replaced by the
+  new sign-up. It never held data (nobody could log in to it), and only the email's owner can
+  confirm. A deactivated account that was used is kept, and its owner told as above.
 
 The page says "check your email" in every case, so it never reveals whether an account exists.
 """
@@ -29,7 +30,9 @@ def sign_up(form, next_url: str = "") -> None:
     `next_url` (checked by the view) rides in the confirmation link."""
     email = form.cleaned_data["email"]
     existing = User.objects.filter(email__iexact=email).first()
-    if existing is not None and existing.is_active:
+    # Only a sign-up never confirmed (never logged in) may be replaced: an account an admin
+    # deactivated keeps its data, and its owner is told as for an active one.
+    if existing is not None and (existing.is_active or existing.last_login is not None):
         _send("emails/signup_exists", existing, {})
         return
     try:

@@ -119,6 +119,16 @@ def test_a_new_sign_up_replaces_an_unconfirmed_one_with_the_same_email(client):
     assert len(mail.outbox) == 2
 
 
+def test_a_sign_up_never_deletes_a_deactivated_account_that_was_used(client, db):
+    kept = UserFactory(username="old", email="bea@example.com", is_active=False, last_login=NOW)
+
+    client.post(SIGNUP, _data(username="stranger", email="bea@example.com"))
+
+    assert list(User.objects.values_list("username", flat=True)) == ["old"]
+    (message,) = mail.outbox
+    assert message.to == [kept.email]
+
+
 def test_email_reminders_are_off_unless_asked_for(client):
     client.post(SIGNUP, _data())
     client.post(SIGNUP, _data(username="cy", email="cy@example.com", email_reminders="on"))
