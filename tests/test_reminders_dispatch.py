@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
+from django.db.models import F
 
 from cramps import tasks
 from cramps.models import Notification, ReminderDelivery, ReminderSchedule
@@ -454,3 +456,29 @@ def _words():
     from cramps.reminders.compose import Composed
 
     return Composed(None, "Bedtime stretch", "Stretch.", "<p>Stretch.</p>")
+
+
+def test_a_hand_over_stamped_between_the_two_recovery_updates_is_never_put_back_to_pending(
+    due_tonight, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A hung worker wakes up and stamps its hand-over just after the dispatcher's "failed"
+    UPDATE and before its "resume" UPDATE: that row must stay where it is, not be sent again."""
+    _send_dies(due_tonight, monkeypatch, "before")
+    stamped = []
+
+    def stamp_after_the_first_update(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if not stamped and sql.startswith("UPDATE") and "handing_to_mail_server_at" in sql:
+            stamped.append(sql)
+            ReminderDelivery.objects.filter(pk=due_tonight.pk).update(
+                handing_to_mail_server_at=F("claimed_at")
+            )
+        return result
+
+    later = TONIGHT_REMINDER + dt.timedelta(seconds=91)
+    with connection.execute_wrapper(stamp_after_the_first_update):
+        report = run_dispatcher(django_capture_on_commit_callbacks, later)
+    due_tonight.refresh_from_db()
+    assert stamped and report.resumed == 0
+    assert due_tonight.status == Status.SENDING  # the next tick fails it as interrupted
+    assert not mail.outbox

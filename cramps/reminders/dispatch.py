@@ -108,7 +108,12 @@ def _recover_interrupted(now) -> tuple[int, int]:
     failed = stuck.filter(handing_to_mail_server_at__gte=F("claimed_at")).update(
         status=Status.FAILED, detail=INTERRUPTED, finished_at=now
     )
-    resumed = stuck.update(status=Status.PENDING, queued_at=None, detail=RESUMED)
+    # The same condition again in this UPDATE: a hung worker may stamp its hand-over between the
+    # two statements, and such a row must never go back to pending (it would be sent twice).
+    handed_over = Q(handing_to_mail_server_at__gte=F("claimed_at"))
+    resumed = stuck.exclude(handed_over).update(
+        status=Status.PENDING, queued_at=None, detail=RESUMED
+    )
     if failed:
         logger.warning("%d reminders were interrupted after their email left: failed", failed)
     if resumed:
