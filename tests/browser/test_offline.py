@@ -71,3 +71,42 @@ def test_a_refused_entry_stays_queued_with_its_reason(page, live_url, signed_in)
     expect(page.locator("[data-outbox]")).to_contain_text("amount_ml")
     page.get_by_role("button", name="Discard").click()
     expect(page.locator("[data-outbox]")).to_have_count(0)
+
+
+def test_an_entry_waiting_for_one_person_is_never_sent_into_the_next_persons_account(
+    page, context, live_url, signed_in, outsider, client
+):
+    page.goto(f"{live_url}/today/")
+    # What an offline tap left on the device for the owner (written directly: a tap would be
+    # sent at once when the connection returns, before anyone else could sign in).
+    page.evaluate(
+        """(owner) => {
+          const id = crypto.randomUUID();
+          localStorage.setItem("crampless.outbox", JSON.stringify([{
+            id, kind: "hydration", owner, body: {amount_ml: 300, client_id: id},
+            queuedAt: new Date().toISOString(),
+          }]));
+        }""",
+        str(signed_in.pk),
+    )
+
+    # Someone else signs in on the same device: the owner's entry waits for the owner.
+    client.force_login(outsider)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_url}]
+    )
+    page.goto(f"{live_url}/today/")
+    page.evaluate("() => window.crampless.outbox.flush()")
+    expect(page.locator("[data-outbox]")).to_have_count(0)
+    assert HydrationEntry.objects.count() == 0
+
+    # The owner is back: it is sent into the owner's account, once.
+    client.force_login(signed_in)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_url}]
+    )
+    page.goto(f"{live_url}/today/")
+    page.evaluate("() => window.crampless.outbox.flush()")
+    expect(page.locator("[data-outbox]")).to_have_count(0)
+    entry = HydrationEntry.objects.get()
+    assert (entry.user, entry.amount_ml) == (signed_in, 300)

@@ -8,7 +8,14 @@
   const KEY = "crampless.outbox";
   const ENDPOINTS = { cramps: "/api/v1/cramps/", hydration: "/api/v1/hydration/" };
   const LABELS = { cramps: "cramp", hydration: "drink" };
+  // Whose entries these are: on a shared device, one person's waiting entries are never sent
+  // into the account of whoever signs in next; they wait for their owner (base.html's data-user).
+  const ME = document.body.dataset.user || "";
   let sending = false;
+
+  function mine(items) {
+    return items.filter((item) => item.owner === ME);
+  }
 
   function load() {
     try {
@@ -21,7 +28,7 @@
 
   function save(items) {
     localStorage.setItem(KEY, JSON.stringify(items));
-    render(items);
+    render(mine(items));
   }
 
   function uuid() {
@@ -41,7 +48,9 @@
   function add(kind, body) {
     const items = load();
     const id = uuid();
-    items.push({ id, kind, body: { ...body, client_id: id }, queuedAt: new Date().toISOString() });
+    items.push({
+      id, kind, owner: ME, body: { ...body, client_id: id }, queuedAt: new Date().toISOString(),
+    });
     save(items);
     flush();
     return id;
@@ -80,10 +89,10 @@
   }
 
   async function flush() {
-    if (sending || !navigator.onLine || load().length === 0) return;
+    if (sending || !navigator.onLine || !ME || mine(load()).length === 0) return;
     sending = true;
     try {
-      for (const item of load()) {
+      for (const item of mine(load())) {
         const result = await sendOne(item);
         // Read again: another tab may have sent or queued entries meanwhile.
         const items = load();
@@ -217,6 +226,6 @@
     if (document.visibilityState === "visible") flush();
   });
   window.crampless = Object.assign(window.crampless || {}, { outbox: { add, flush, load } });
-  render(load());
+  render(mine(load()));
   flush();
 })();
