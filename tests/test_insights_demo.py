@@ -4,7 +4,7 @@ import random
 
 import pytest
 import time_machine
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from cramps.insights import demo
 from cramps.models import CheckIn, CrampEpisode, HydrationEntry, User
@@ -46,3 +46,21 @@ def test_the_same_seed_gives_the_same_log_and_nothing_in_the_future(owner):
 
 def test_the_experiment_hook_is_there_for_the_merge(owner):
     assert demo.add_demo_experiment(owner, random.Random(1), owner.local_today()) is None
+
+
+def test_it_never_replaces_someones_own_account_named_demo(db):
+    UserFactory(username=demo.DEMO_USERNAME, email="real.person@example.com")
+
+    with pytest.raises(CommandError, match="someone's own account"):
+        call_command("demo")
+    assert User.objects.get(username=demo.DEMO_USERNAME).email == "real.person@example.com"
+
+
+def test_it_refuses_where_the_site_answers_to_a_public_host_unless_forced(settings, capsys):
+    settings.ALLOWED_HOSTS = ["crampless.example.org"]
+
+    with pytest.raises(CommandError, match="public"):
+        call_command("demo")
+    assert not User.objects.filter(username=demo.DEMO_USERNAME).exists()
+    call_command("demo", force=True)
+    assert User.objects.filter(username=demo.DEMO_USERNAME).exists()
