@@ -233,7 +233,7 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
         help_texts = {
             "birth_year": BIRTH_YEAR_HELP,
             "sodium_target_mg": SODIUM_HELP,
-            "medicines": (
+            "medicines": _(
                 "Optional, one a line, for the report you can print for your doctor. Some "
                 "medicines (statins, diuretics) can cause cramps: never stop one without advice."
             ),
