@@ -20,11 +20,10 @@ planned again: the next one is taken instead.
 """
 
 import datetime as dt
-import functools
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -212,11 +211,9 @@ def _delivered(schedules, chosen) -> set[tuple[int, str, str]]:
     return set(rows) & wanted
 
 
-@functools.lru_cache(maxsize=1024)
 def _zone(name: str) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    zone = timing.zone_or_none(name)
+    if zone is None:
         # The profile form only accepts real zones; a bad value here is a data error to fix.
         logger.error("Unknown time zone %r: no reminders for its users", name)
-        return None
+    return zone

@@ -25,7 +25,7 @@ import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 UTC = dt.UTC
 
@@ -42,6 +42,15 @@ BEDTIME_GRACE = dt.timedelta(hours=1)
 # Between an occurrence's key and the number of a snoozed copy: "2026-03-10~snooze-2".
 SNOOZE_MARK = "~snooze-"
 _KEY_MINUTE = "%Y-%m-%dT%H:%MZ"
+
+
+@functools.lru_cache(maxsize=1024)
+def zone_or_none(name: str) -> ZoneInfo | None:
+    """The zone named `name`, or None for a name no zone has (callers say what that means)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 @dataclass(frozen=True, order=True)

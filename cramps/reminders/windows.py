@@ -6,9 +6,8 @@ first (`timing.bedtime_reminder_stale`); a pre-exercise one once its session has
 """
 
 import datetime as dt
-import functools
 from collections import defaultdict
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from cramps.models import ExerciseSession, RoutineSlot
 from cramps.models.reminders import ReminderKind
@@ -26,7 +25,8 @@ def closed(windows: list[Window], now: dt.datetime) -> set[int]:
     exercise = []
     for window in windows:
         if window.kind == ReminderKind.BEDTIME:
-            zone = _zone(window.timezone) if window.bedtime is not None else None
+            # A bad zone: only the send-time bound applies; compose reports it.
+            zone = timing.zone_or_none(window.timezone) if window.bedtime is not None else None
             if timing.bedtime_reminder_stale(
                 now, window.due_at, window.occurrence, window.bedtime, zone
             ):
@@ -51,14 +51,6 @@ def of(delivery) -> Window:
         user.bedtime,
         user.timezone,
     )
-
-
-@functools.lru_cache(maxsize=1024)
-def _zone(name: str) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None  # only the send-time bound applies; compose reports the bad zone
 
 
 def _exercise_starts(windows: list[Window]) -> dict[int, dt.datetime]:
