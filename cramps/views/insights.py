@@ -9,20 +9,17 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from cramps.forms.insights import ReportPeriodForm
 from cramps.insights import calendar, charts, overview, patterns, relief, report, trends
 from cramps.insights.daylog import load_days
 
 
-def experiment_url(slug: str) -> str | None:
-    """The link that starts an experiment on a habit, or None while experiments are not
-    installed (the URL comes with them)."""
-    try:
-        return f"{reverse('cramps:experiment_new')}?habit={slug}"
-    except NoReverseMatch:
-        return None
+def experiment_url(slug: str) -> str:
+    """The link that starts an experiment on a habit."""
+    return f"{reverse('cramps:experiment_new')}?{urlencode({'habit': slug})}"
 
 
 @login_required

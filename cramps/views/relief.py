@@ -8,7 +8,7 @@ each request, one query per kind of library row.
 
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from cramps.models import PreventionTip, RedFlag, ReliefTechnique
 from cramps.views.public import public_page
@@ -29,14 +29,6 @@ _GUIDE_FIELDS = (
     "slug", "name", "native_name", "point_code", "kind", "location", "steps", "duration_seconds",
     "evidence", "evidence_note", "traditional_claim", "cautions", "is_massage",
 )  # fmt: skip
-
-
-def _log_cramp_url() -> str:
-    """The cramp log form belongs to the logs area; a plain path until its URL name exists."""
-    try:
-        return reverse("cramps:episode_add")
-    except NoReverseMatch:
-        return "/log/cramp/"
 
 
 def _red_flags():
@@ -62,7 +54,11 @@ def guide(request):
         .only(*_GUIDE_FIELDS)
         .order_by(_STRETCH_FIRST, "display_order", "slug")
     )
-    context = {"techniques": techniques, "log_url": _log_cramp_url(), "answered_no": answer == "no"}
+    context = {
+        "techniques": techniques,
+        "log_url": reverse("cramps:episode_add"),
+        "answered_no": answer == "no",
+    }
     return render(request, "cramps/relief/guide.html", context)
 
 
