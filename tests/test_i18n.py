@@ -342,3 +342,14 @@ def test_a_chinese_readers_log_messages_are_in_chinese(client):
     page = response.content.decode()
     assert "饮水记录已保存" in page
     assert "saved:" not in page
+
+
+def test_a_chinese_readers_today_page_and_history_are_in_chinese(client):
+    client.force_login(UserFactory(language=ZH))
+
+    today = client.get("/zh-hans/today/").content.decode()
+    history = client.get("/zh-hans/history/cramps/").content.decode()
+
+    assert "今天的记录" in today and "睡前拉伸做完了" in today
+    assert "Today's log" not in today and "Did my bedtime routine" not in today
+    assert "Nothing logged yet." not in history
