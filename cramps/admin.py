@@ -24,22 +24,7 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         (
             "Profile",
-            {
-                "fields": (
-                    "timezone",
-                    "bedtime",
-                    "wake_time",
-                    "drinks_target_ml",
-                    "potassium_target_mg",
-                    "calcium_target_mg",
-                    "magnesium_target_mg",
-                    "sodium_target_mg",
-                    "sex",
-                    "pregnant",
-                    "quiet_hours_start",
-                    "quiet_hours_end",
-                )
-            },
+            {"fields": models.User.PROFILE_FIELDS},
         ),
     )
 

@@ -35,10 +35,12 @@ from cramps.models import (
     CheckIn,
     CrampEpisode,
     ExerciseSession,
+    Experiment,
     FoodItem,
     HydrationEntry,
     IntakeEntry,
     Notification,
+    PreventionTip,
     ReliefTechnique,
     ReminderDelivery,
     ReminderSchedule,
@@ -54,22 +56,9 @@ VERSION = 1
 BATCH = 500
 
 # The profile's own settings; the username, email and password stay the importing account's.
-PROFILE_FIELDS = (
-    "timezone",
-    "bedtime",
-    "wake_time",
-    "drinks_target_ml",
-    "potassium_target_mg",
-    "calcium_target_mg",
-    "magnesium_target_mg",
-    "sodium_target_mg",
-    "sex",
-    "pregnant",
-    "quiet_hours_start",
-    "quiet_hours_end",
-)
+PROFILE_FIELDS = User.PROFILE_FIELDS
 # Library rows are referred to by their stable slug, never by an id.
-LIBRARY = (FoodItem, ReliefTechnique)
+LIBRARY = (FoodItem, ReliefTechnique, PreventionTip)
 
 
 class ImportRefused(Exception):
@@ -122,6 +111,7 @@ KINDS = (
     Kind("stretches", StretchEntry),
     Kind("exercise", ExerciseSession),
     Kind("checkins", CheckIn),
+    Kind("experiments", Experiment),
     Kind("reminder_settings", ReminderSchedule),
     Kind("reminder_deliveries", ReminderDelivery),
     Kind("notifications", Notification, parent=("delivery", "reminder_deliveries")),

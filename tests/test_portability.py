@@ -16,10 +16,12 @@ from rest_framework.authtoken.models import Token
 from cramps import portability
 from cramps.models import (
     CheckIn,
+    Experiment,
     FoodItem,
     HydrationEntry,
     IntakeEntry,
     Notification,
+    PreventionTip,
     ReliefTechnique,
     ReminderDelivery,
     ReminderSchedule,
@@ -47,7 +49,15 @@ def _fill(user):
     """One row or more of every kind, the links between rows included."""
     user.bedtime, user.sex, user.quiet_hours_start = dt.time(23, 15), "female", dt.time(21)
     user.quiet_hours_end = dt.time(7)
+    user.birth_year, user.medicines, user.language = 1950, "Atorvastatin 20 mg", "en"
     user.save()
+    Experiment.objects.create(
+        user=user,
+        habit=PreventionTip.objects.get(slug="stretch-before-bed"),
+        start_date=NOW.date() - dt.timedelta(days=60),
+        seed=7,
+        status=Experiment.Status.FINISHED,
+    )
     RoutineSlot.objects.create(user=user, weekday=1, start_time=dt.time(18, 30), activity="Run")
     first, second = ReliefTechnique.objects.order_by("slug")[:2]
     episode = CrampEpisodeFactory(user=user, notes="woke me, ✓ unicode")
@@ -222,7 +232,7 @@ def test_the_web_page_imports_into_an_empty_account(owner_client, owner):
         "/profile/import/", {"file": _upload(_export(source))}, follow=True
     )
 
-    assert b"Imported 14 entries" in response.content
+    assert b"Imported 15 entries" in response.content
     assert HydrationEntry.objects.for_user(owner).count() == 1
 
 
@@ -331,3 +341,15 @@ def test_the_api_deletes_the_account_with_the_password(owner_client, owner):
 
     assert response.status_code == 204
     assert not User.objects.filter(pk=owner.pk).exists()
+
+
+def test_every_profile_field_of_the_user_model_is_exported():
+    """A field added to the profile later must travel in the export too (birth year, medicines
+    and language once did not)."""
+    from django.contrib.auth.models import AbstractUser
+
+    from cramps.models import User
+
+    account = {f.name for f in AbstractUser._meta.get_fields()} | {"id"}
+    own = {f.name for f in User._meta.concrete_fields} - account
+    assert own <= set(portability.PROFILE_FIELDS)

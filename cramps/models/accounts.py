@@ -20,6 +20,26 @@ _DEFAULTS = default_targets()
 class User(AbstractUser):
     """The account and its profile: one row, so every page has the settings it needs for free."""
 
+    # The profile's own fields, beside Django's account fields: the admin shows them, an export
+    # carries them and an import restores them. A new profile field is added here once.
+    PROFILE_FIELDS = (
+        "timezone",
+        "language",
+        "bedtime",
+        "wake_time",
+        "drinks_target_ml",
+        "potassium_target_mg",
+        "calcium_target_mg",
+        "magnesium_target_mg",
+        "sodium_target_mg",
+        "sex",
+        "birth_year",
+        "pregnant",
+        "medicines",
+        "quiet_hours_start",
+        "quiet_hours_end",
+    )
+
     class Sex(models.TextChoices):
         UNSPECIFIED = "", _("Prefer not to say")
         FEMALE = "female", _("Female")
