@@ -118,9 +118,9 @@ def _check_pages(page, live_url, axe, pages, scheme, **ids) -> dict[str, list[st
         expect(page.locator("html")).to_have_attribute("data-bs-theme", scheme)
         _screens(page, f"{name}-{scheme}")
         found[name] = axe(page)
-        if path == "/cramp-now/":
+        if path.endswith("/cramp-now/"):
             # The steps, once the clot question is answered.
-            page.get_by_role("button", name="No, show the steps").click()
+            page.locator("[data-clot-no]").click()
             page.wait_for_timeout(400)  # the smooth scroll to the first step
             _screens(page, f"{name}-steps-{scheme}", scroll=False)
             found[f"{name}-steps"] = axe(page)
@@ -149,6 +149,35 @@ def test_insights_and_experiments_pages_have_no_serious_axe_violation(
 ):
     experiment = Experiment.objects.filter(user=demo_data).first()
     found = _check_pages(page, live_url, axe, INSIGHTS_PAGES, scheme, experiment=experiment.pk)
+    assert not found, _readable(found)
+
+
+# The same pages in Chinese: longer or shorter lines, other fonts, the same promises.
+CHINESE_PAGES = [
+    (f"zh-{name}", path if path.startswith("/api/") else f"/zh-hans{path}")
+    for name, path in [
+        *SIGNED_IN_PAGES,
+        ("insights", "/insights/"),
+        ("report", "/insights/report/"),
+    ]
+]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_chinese_pages_have_no_serious_axe_violation(page, live_url, demo_data, axe, scheme):
+    demo_data.language = "zh-hans"
+    demo_data.save(update_fields=["language"])
+    found = _check_pages(page, live_url, axe, CHINESE_PAGES, scheme)
+    assert not found, _readable(found)
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_chinese_public_pages_have_no_serious_axe_violation(page, live_url, axe, scheme):
+    pages = [
+        (f"zh-{name}", f"/zh-hans{path}") for name, path in PUBLIC_PAGES if path != "/api/docs/"
+    ]
+    found = _check_pages(page, live_url, axe, pages, scheme)
     assert not found, _readable(found)
 
 
