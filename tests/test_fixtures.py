@@ -365,6 +365,14 @@ def test_the_seed_foods_carry_their_usda_mineral_values(slug, values):
 
 
 @pytest.mark.django_db
+def test_every_food_links_the_entry_its_numbers_come_from_never_a_search():
+    for food in FoodItem.objects.all():
+        assert "search" not in food.source_url and "query=" not in food.source_url, food.slug
+        if food.kind != FoodItem.Kind.SUPPLEMENT:
+            assert re.match(r"https://fdc\.nal\.usda\.gov/food-details/\d+/", food.source_url)
+
+
+@pytest.mark.django_db
 def test_the_magnesium_supplement_warns_about_the_upper_limit():
     tablet = FoodItem.objects.get(slug="magnesium-tablet")
 
