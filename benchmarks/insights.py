@@ -10,7 +10,6 @@ comes from the demo generator (cramps/insights/demo.py).
 
 import argparse
 import dataclasses
-import os
 import random
 import shutil
 import statistics
@@ -52,50 +51,21 @@ def main(argv=None) -> int:
         tool = "wrk" if shutil.which("wrk") else "python"
 
     workdir = Path(tempfile.mkdtemp(prefix="crampless-insightsbench-"))
-    server_url = os.environ.get("DATABASE_URL", "")
-    postgres = server_url.startswith(("postgres://", "postgresql://"))
-    if postgres:
-        bench_url = throwaway_db.with_database(server_url, BENCH_DB)
-        throwaway_db.recreate(server_url, BENCH_DB)
-    else:
-        bench_url = f"sqlite:///{workdir / 'insightsbench.sqlite3'}"
-    env = {
-        "DJANGO_SETTINGS_MODULE": "benchmarks.page_settings",
-        "DATABASE_URL": bench_url,
-        "DEBUG": "false",
-        "SECRET_KEY": "insights-benchmark-only-not-a-secret",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "PAGEBENCH_STATIC_ROOT": str(workdir / "static"),
-        "VAR_DIR": str(workdir / "var"),
-        "PAGEBENCH_PREPARED": "0",
-        # Plain HTTP on a loopback address, as `make run`.
-        "SECURE_SSL_REDIRECT": "false",
-        "SECURE_HSTS_SECONDS": "0",
-        "SECURE_COOKIES": "false",
-    }
-    os.environ.update(env)
-    import django
-
-    django.setup()
+    bench = throwaway_db.start(BENCH_DB, workdir)
     from django.db import connections
 
     server = None
     try:
         setup, page_list = _prepare()
         counts = _count_queries(setup, page_list)
-        server = pages._Server(workdir, env)
+        server = pages._Server(workdir, bench.env)
         measures = _measure(server, setup, page_list, tool, args)
-        ok = _print(setup, page_list, counts, measures, tool, args, postgres)
+        ok = _print(setup, page_list, counts, measures, tool, args, bench.postgres)
     finally:
         if server is not None:
             server.stop()
         connections.close_all()
-        if not args.keep:
-            if postgres:
-                throwaway_db.drop(server_url, BENCH_DB)
-            shutil.rmtree(workdir, ignore_errors=True)
-        else:
-            print(f"  kept: database {bench_url}, folder {workdir}")
+        bench.clean_up(keep=args.keep)
     return 0 if ok else 1
 
 

@@ -14,7 +14,6 @@ A benchmark, not a test: `make bench` runs it after the others.
 
 import argparse
 import http.client
-import os
 import secrets
 import sys
 import tempfile
@@ -37,47 +36,22 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     workdir = Path(tempfile.mkdtemp(prefix="crampless-loadbench-"))
-    server_url = os.environ.get("DATABASE_URL", "")
-    postgres = server_url.startswith(("postgres://", "postgresql://"))
-    if postgres:
-        bench_url = throwaway_db.with_database(server_url, BENCH_DB)
-        throwaway_db.recreate(server_url, BENCH_DB)
-    else:
-        bench_url = f"sqlite:///{workdir / 'loadbench.sqlite3'}"
-    env = {
-        "DJANGO_SETTINGS_MODULE": "benchmarks.page_settings",
-        "DATABASE_URL": bench_url,
-        "DEBUG": "false",
-        "SECRET_KEY": "load-benchmark-only-not-a-secret",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "SECURE_HSTS_SECONDS": "0",
-        "SECURE_COOKIES": "false",
-        # Each client is its own user: the per-user write throttle is not what is measured.
-        "API_WRITE_RATE": "1000000/minute",
-        "PAGEBENCH_STATIC_ROOT": str(workdir / "static"),
-        "VAR_DIR": str(workdir / "var"),
-        "PAGEBENCH_PREPARED": "0",
-    }
-    os.environ.update(env)
-    import django
-
-    django.setup()
+    # Each client is its own user: the per-user write throttle is not what is measured.
+    bench = throwaway_db.start(BENCH_DB, workdir, API_WRITE_RATE="1000000/minute")
     from django.db import connections
 
     server = None
     try:
         clients = _prepare(args.clients)
         connections.close_all()
-        server = _Server(workdir, env)
+        server = _Server(workdir, bench.env)
         result = _run(server, clients, args.warmup, args.seconds)
-        return _print(result, args, postgres)
+        return _print(result, args, bench.postgres)
     finally:
         if server is not None:
             server.stop()
         connections.close_all()
-        if postgres:
-            throwaway_db.drop(server_url, BENCH_DB)
+        bench.clean_up()
 
 
 def _prepare(count: int) -> list[dict]:

@@ -131,54 +131,26 @@ def main(argv=None) -> int:
         return 2
 
     workdir = Path(tempfile.mkdtemp(prefix="crampless-pagebench-"))
-    server_url = os.environ.get("DATABASE_URL", "")
-    postgres = server_url.startswith(("postgres://", "postgresql://"))
-    if postgres:
-        bench_url = throwaway_db.with_database(server_url, BENCH_DB)
-        throwaway_db.recreate(server_url, BENCH_DB)
-    else:
-        bench_url = f"sqlite:///{workdir / 'pagebench.sqlite3'}"
-
-    env = {
-        "DJANGO_SETTINGS_MODULE": "benchmarks.page_settings",
-        "DATABASE_URL": bench_url,
-        "DEBUG": "false",
-        "SECRET_KEY": "page-benchmark-only-not-a-secret",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        # Plain HTTP on a loopback address, as `make run`.
-        "SECURE_SSL_REDIRECT": "false",
-        "SECURE_HSTS_SECONDS": "0",
-        "SECURE_COOKIES": "false",
-        "PAGEBENCH_STATIC_ROOT": str(workdir / "static"),
-        "VAR_DIR": str(workdir / "var"),
-        "PAGEBENCH_PREPARED": "1" if args.prepared else "0",
-    }
-    os.environ.update(env)
-    import django
-
-    django.setup()
+    bench = throwaway_db.start(BENCH_DB, workdir, prepared=args.prepared)
     from django.db import connections
 
     server = None
     try:
         setup = _prepare(args.days)
         counts = _count_queries(setup)
-        server = _Server(workdir, env)
+        server = _Server(workdir, bench.env)
         setup.args = args
         measures = _measure_all(server.port, setup, tool, server)
         if args.profile:
             _profile(setup)
-        ok = _print(setup, counts, measures, tool, args, postgres, server_url, server.port)
+        ok = _print(
+            setup, counts, measures, tool, args, bench.postgres, bench.server_url, server.port
+        )
     finally:
         if server is not None:
             server.stop()
         connections.close_all()
-        if not args.keep:
-            if postgres:
-                throwaway_db.drop(server_url, BENCH_DB)
-            shutil.rmtree(workdir, ignore_errors=True)
-        else:
-            print(f"  kept: database {bench_url}, folder {workdir}")
+        bench.clean_up(keep=args.keep)
     return 0 if ok else 1
 
 
