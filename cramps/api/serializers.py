@@ -13,6 +13,8 @@ import copy
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, serializers
 
 from cramps.forms import choices
@@ -113,7 +115,8 @@ class CrampEpisodeSerializer(_LogSerializer):
         many=True, source="trials", required=False, max_length=20
     )
     is_long = serializers.BooleanField(
-        read_only=True, help_text="Longer than 10 minutes: a reason to seek medical advice."
+        read_only=True,
+        help_text=gettext_lazy("Longer than 10 minutes: a reason to seek medical advice."),
     )
 
     class Meta:
@@ -135,15 +138,20 @@ class CrampEpisodeSerializer(_LogSerializer):
         ]
         read_only_fields = _READ_ONLY
         extra_kwargs = {
-            "started_at": {"required": False, "help_text": "Defaults to now on create."},
+            "started_at": {
+                "required": False,
+                "help_text": gettext_lazy("Defaults to now on create."),
+            },
             "duration_seconds": {
                 "required": False,
-                "help_text": f"Defaults to {DEFAULT_CRAMP_SECONDS} on create.",
+                "help_text": format_lazy(
+                    gettext_lazy("Defaults to {seconds} on create."), seconds=DEFAULT_CRAMP_SECONDS
+                ),
             },
-            "muscle": {"help_text": "Defaults to calf on create."},
+            "muscle": {"help_text": gettext_lazy("Defaults to calf on create.")},
             "context": {
                 "required": False,
-                "help_text": (
+                "help_text": gettext_lazy(
                     "Left out or empty: asleep between the user's bedtime and wake time (a "
                     "night cramp, counted by the bedtime reminder), else rest."
                 ),
@@ -191,8 +199,8 @@ class HydrationEntrySerializer(_LogSerializer):
         fields = ["id", "at", "amount_ml", "drink", "client_id", "created_at", "updated_at"]
         read_only_fields = _READ_ONLY
         extra_kwargs = {
-            "at": {"required": False, "help_text": "Defaults to now on create."},
-            "drink": {"help_text": "Defaults to water on create."},
+            "at": {"required": False, "help_text": gettext_lazy("Defaults to now on create.")},
+            "drink": {"help_text": gettext_lazy("Defaults to water on create.")},
         }
 
     def create(self, validated_data):
@@ -214,7 +222,9 @@ class IntakeEntrySerializer(_LogSerializer):
         queryset=FoodItem.objects.all(),
         required=False,
         allow_null=True,
-        help_text="A food's slug; its mg figures times servings are computed and stored.",
+        help_text=gettext_lazy(
+            "A food's slug; its mg figures times servings are computed and stored."
+        ),
     )
 
     class Meta:
@@ -222,15 +232,18 @@ class IntakeEntrySerializer(_LogSerializer):
         fields = ["id", "at", "food", "servings", "label", *_MG_FIELDS, "created_at", "updated_at"]
         read_only_fields = _READ_ONLY
         extra_kwargs = {
-            "at": {"required": False, "help_text": "Defaults to now on create."},
-            "servings": {"help_text": "With a food only; defaults to 1."},
+            "at": {"required": False, "help_text": gettext_lazy("Defaults to now on create.")},
+            "servings": {"help_text": gettext_lazy("With a food only; defaults to 1.")},
             "label": {
-                "help_text": (
-                    f'What was taken, with direct amounts; defaults to "{DEFAULT_INTAKE_LABEL}".'
+                "help_text": format_lazy(
+                    gettext_lazy('What was taken, with direct amounts; defaults to "{label}".'),
+                    label=DEFAULT_INTAKE_LABEL,
                 )
             },
             **{
-                name: {"help_text": "Direct amount (no food), or computed from the food."}
+                name: {
+                    "help_text": gettext_lazy("Direct amount (no food), or computed from the food.")
+                }
                 for name in _MG_FIELDS
             },
         }
@@ -275,7 +288,9 @@ class StretchEntrySerializer(_LogSerializer):
         fields = ["id", "at", "technique", "duration_minutes", "occasion"]
         fields += ["created_at", "updated_at"]
         read_only_fields = _READ_ONLY
-        extra_kwargs = {"at": {"required": False, "help_text": "Defaults to now on create."}}
+        extra_kwargs = {
+            "at": {"required": False, "help_text": gettext_lazy("Defaults to now on create.")}
+        }
 
     def create(self, validated_data):
         validated_data.setdefault("at", timezone.now())
@@ -336,7 +351,9 @@ class CheckInSerializer(_LogSerializer):
         extra_kwargs = {
             "date": {
                 "required": False,
-                "help_text": "The user's local date; defaults to their today on create.",
+                "help_text": gettext_lazy(
+                    "The user's local date; defaults to their today on create."
+                ),
             }
         }
 
@@ -420,11 +437,13 @@ class MineralStatusSerializer(serializers.Serializer):
     name = serializers.CharField()
     mg = serializers.IntegerField()
     target_mg = serializers.IntegerField(
-        help_text="A target, or for a limit the amount to stay under."
+        help_text=gettext_lazy("A target, or for a limit the amount to stay under.")
     )
     is_limit = serializers.BooleanField()
-    supplement_mg = serializers.IntegerField(help_text="From supplements (magnesium only).")
-    warning = serializers.CharField(help_text="Empty unless a limit is passed.")
+    supplement_mg = serializers.IntegerField(
+        help_text=gettext_lazy("From supplements (magnesium only).")
+    )
+    warning = serializers.CharField(help_text=gettext_lazy("Empty unless a limit is passed."))
     caution = serializers.CharField()
 
 
