@@ -8,7 +8,7 @@ experiment is over (no peeking), as on the web page.
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -97,9 +97,12 @@ class ResultsSerializer(serializers.Serializer):
     verdict_words = serializers.CharField()
 
 
+@extend_schema_serializer(
+    description=_(
+        "Blocks with adherence always; cramps per block and the results only once it is over."
+    )
+)
 class ExperimentReportSerializer(serializers.Serializer):
-    """Blocks with adherence always; cramps per block and the results only once it is over."""
-
     blocks = serializers.SerializerMethodField()
     results = ResultsSerializer(allow_null=True)
 

@@ -31,6 +31,7 @@ _FIELD_ERRORS = {
 # they are in our catalogue, which gettext reads for every app's strings.
 gettext_noop("No response body")
 gettext_noop("Unspecified response body")
+gettext_noop('Token-based authentication with required prefix "%s"')
 
 
 class AutoSchema(openapi.AutoSchema):

@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import exceptions, serializers
 
 from cramps.forms import choices
@@ -336,9 +337,8 @@ class DateTaken(exceptions.APIException):
     default_code = "conflict"
 
 
+@extend_schema_serializer(description=gettext_lazy("The 409 body: messages per field, like a 400."))
 class ConflictSerializer(serializers.Serializer):
-    """The 409 body: messages per field, like a 400."""
-
     date = serializers.ListField(child=serializers.CharField())
 
 
@@ -431,9 +431,12 @@ class FoodItemSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "kind", "portion", *_MG_FIELDS, "note", "source_url"]
 
 
+@extend_schema_serializer(
+    description=gettext_lazy(
+        "One mineral of a day against the user's target, or its limit (sodium)."
+    )
+)
 class MineralStatusSerializer(serializers.Serializer):
-    """One mineral of a day against the user's target, or its limit (sodium)."""
-
     name = serializers.CharField()
     mg = serializers.IntegerField()
     target_mg = serializers.IntegerField(
