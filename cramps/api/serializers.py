@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import exceptions, serializers
 
@@ -117,7 +117,7 @@ class CrampEpisodeSerializer(_LogSerializer):
     )
     is_long = serializers.BooleanField(
         read_only=True,
-        help_text=gettext_lazy("Longer than 10 minutes: a reason to seek medical advice."),
+        help_text=_("Longer than 10 minutes: a reason to seek medical advice."),
     )
 
     class Meta:
@@ -139,20 +139,17 @@ class CrampEpisodeSerializer(_LogSerializer):
         ]
         read_only_fields = _READ_ONLY
         extra_kwargs = {
-            "started_at": {
-                "required": False,
-                "help_text": gettext_lazy("Defaults to now on create."),
-            },
+            "started_at": {"required": False, "help_text": _("Defaults to now on create.")},
             "duration_seconds": {
                 "required": False,
                 "help_text": format_lazy(
-                    gettext_lazy("Defaults to {seconds} on create."), seconds=DEFAULT_CRAMP_SECONDS
+                    _("Defaults to {seconds} on create."), seconds=DEFAULT_CRAMP_SECONDS
                 ),
             },
-            "muscle": {"help_text": gettext_lazy("Defaults to calf on create.")},
+            "muscle": {"help_text": _("Defaults to calf on create.")},
             "context": {
                 "required": False,
-                "help_text": gettext_lazy(
+                "help_text": _(
                     "Left out or empty: asleep between the user's bedtime and wake time (a "
                     "night cramp, counted by the bedtime reminder), else rest."
                 ),
@@ -200,8 +197,8 @@ class HydrationEntrySerializer(_LogSerializer):
         fields = ["id", "at", "amount_ml", "drink", "client_id", "created_at", "updated_at"]
         read_only_fields = _READ_ONLY
         extra_kwargs = {
-            "at": {"required": False, "help_text": gettext_lazy("Defaults to now on create.")},
-            "drink": {"help_text": gettext_lazy("Defaults to water on create.")},
+            "at": {"required": False, "help_text": _("Defaults to now on create.")},
+            "drink": {"help_text": _("Defaults to water on create.")},
         }
 
     def create(self, validated_data):
@@ -223,9 +220,7 @@ class IntakeEntrySerializer(_LogSerializer):
         queryset=FoodItem.objects.all(),
         required=False,
         allow_null=True,
-        help_text=gettext_lazy(
-            "A food's slug; its mg figures times servings are computed and stored."
-        ),
+        help_text=_("A food's slug; its mg figures times servings are computed and stored."),
     )
 
     class Meta:
@@ -233,18 +228,16 @@ class IntakeEntrySerializer(_LogSerializer):
         fields = ["id", "at", "food", "servings", "label", *_MG_FIELDS, "created_at", "updated_at"]
         read_only_fields = _READ_ONLY
         extra_kwargs = {
-            "at": {"required": False, "help_text": gettext_lazy("Defaults to now on create.")},
-            "servings": {"help_text": gettext_lazy("With a food only; defaults to 1.")},
+            "at": {"required": False, "help_text": _("Defaults to now on create.")},
+            "servings": {"help_text": _("With a food only; defaults to 1.")},
             "label": {
                 "help_text": format_lazy(
-                    gettext_lazy('What was taken, with direct amounts; defaults to "{label}".'),
+                    _('What was taken, with direct amounts; defaults to "{label}".'),
                     label=DEFAULT_INTAKE_LABEL,
                 )
             },
             **{
-                name: {
-                    "help_text": gettext_lazy("Direct amount (no food), or computed from the food.")
-                }
+                name: {"help_text": _("Direct amount (no food), or computed from the food.")}
                 for name in _MG_FIELDS
             },
         }
@@ -289,9 +282,7 @@ class StretchEntrySerializer(_LogSerializer):
         fields = ["id", "at", "technique", "duration_minutes", "occasion"]
         fields += ["created_at", "updated_at"]
         read_only_fields = _READ_ONLY
-        extra_kwargs = {
-            "at": {"required": False, "help_text": gettext_lazy("Defaults to now on create.")}
-        }
+        extra_kwargs = {"at": {"required": False, "help_text": _("Defaults to now on create.")}}
 
     def create(self, validated_data):
         validated_data.setdefault("at", timezone.now())
@@ -337,7 +328,7 @@ class DateTaken(exceptions.APIException):
     default_code = "conflict"
 
 
-@extend_schema_serializer(description=gettext_lazy("The 409 body: messages per field, like a 400."))
+@extend_schema_serializer(description=_("The 409 body: messages per field, like a 400."))
 class ConflictSerializer(serializers.Serializer):
     date = serializers.ListField(child=serializers.CharField())
 
@@ -351,9 +342,7 @@ class CheckInSerializer(_LogSerializer):
         extra_kwargs = {
             "date": {
                 "required": False,
-                "help_text": gettext_lazy(
-                    "The user's local date; defaults to their today on create."
-                ),
+                "help_text": _("The user's local date; defaults to their today on create."),
             }
         }
 
@@ -432,21 +421,17 @@ class FoodItemSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_serializer(
-    description=gettext_lazy(
-        "One mineral of a day against the user's target, or its limit (sodium)."
-    )
+    description=_("One mineral of a day against the user's target, or its limit (sodium).")
 )
 class MineralStatusSerializer(serializers.Serializer):
     name = serializers.CharField()
     mg = serializers.IntegerField()
     target_mg = serializers.IntegerField(
-        help_text=gettext_lazy("A target, or for a limit the amount to stay under.")
+        help_text=_("A target, or for a limit the amount to stay under.")
     )
     is_limit = serializers.BooleanField()
-    supplement_mg = serializers.IntegerField(
-        help_text=gettext_lazy("From supplements (magnesium only).")
-    )
-    warning = serializers.CharField(help_text=gettext_lazy("Empty unless a limit is passed."))
+    supplement_mg = serializers.IntegerField(help_text=_("From supplements (magnesium only)."))
+    warning = serializers.CharField(help_text=_("Empty unless a limit is passed."))
     caution = serializers.CharField()
 
 
