@@ -277,9 +277,11 @@ SPECTACULAR_SETTINGS = {
     # Lazy, like every description in the schema: drf-spectacular turns them into text while it
     # generates, in the request's language (cramps/api/docs.py keeps one copy per language).
     "DESCRIPTION": _(
-        "Log cramps, drinks, minerals, stretches, exercise and daily check-ins. The descriptions "
-        "in this schema are in the reader's language, as on the site's pages (`Accept-Language`: "
-        "`en` or `zh-hans`); `?lang=en` or `?lang=zh-hans` on /api/schema/ chooses one."
+        "Log cramps, drinks, minerals, stretches, exercise and daily check-ins. Messages, "
+        "warnings, the library's text and this schema's descriptions are in the reader's "
+        "language, chosen as on the site's pages (`Accept-Language`: `en` or `zh-hans`; English "
+        "otherwise); the response's `Content-Language` names it. On /api/schema/, `?lang=en` or "
+        "`?lang=zh-hans` chooses the schema's language."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
