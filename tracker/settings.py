@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -273,7 +274,15 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Crampless API",
-    "DESCRIPTION": "Log cramps, drinks, minerals, stretches, exercise and daily check-ins.",
+    # Lazy, like every description in the schema: drf-spectacular turns them into text while it
+    # generates, in the request's language (cramps/api/docs.py keeps one copy per language).
+    "DESCRIPTION": _(
+        "Log cramps, drinks, minerals, stretches, exercise and daily check-ins. Messages, "
+        "warnings, the library's text and this schema's descriptions are in the reader's "
+        "language, chosen as on the site's pages (`Accept-Language`: `en` or `zh-hans`; English "
+        "otherwise); the response's `Content-Language` names it. On /api/schema/, `?lang=en` or "
+        "`?lang=zh-hans` chooses the schema's language."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The docs page serves Swagger UI / Redoc from our own static files: no CDN.

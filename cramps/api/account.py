@@ -2,6 +2,7 @@
 
 from django.contrib.auth import logout
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -21,7 +22,7 @@ class _Detail(serializers.Serializer):
 
 class ExportJSONView(APIView):
     @extend_schema(
-        summary="Everything of the signed-in user as one JSON document (streamed)",
+        summary=gettext_lazy("Everything of the signed-in user as one JSON document (streamed)"),
         responses={(200, "application/json"): OpenApiTypes.OBJECT},
     )
     def get(self, request):
@@ -30,7 +31,9 @@ class ExportJSONView(APIView):
 
 class ExportZipView(APIView):
     @extend_schema(
-        summary="Everything of the signed-in user as CSV files, one per kind, zipped (streamed)",
+        summary=gettext_lazy(
+            "Everything of the signed-in user as CSV files, one per kind, zipped (streamed)"
+        ),
         responses={(200, "application/zip"): OpenApiTypes.BINARY},
     )
     def get(self, request):
@@ -41,8 +44,10 @@ class ImportView(APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(
-        summary="Restore a JSON export into this account, which must hold no entries yet",
-        description=(
+        summary=gettext_lazy(
+            "Restore a JSON export into this account, which must hold no entries yet"
+        ),
+        description=gettext_lazy(
             "Send the export as the multipart field `file`. Into an account that already has "
             "entries the import is refused (never merged); a bad file changes nothing."
         ),
@@ -53,8 +58,12 @@ class ImportView(APIView):
         },
         responses={
             201: inline_serializer("ImportResult", {"imported": serializers.DictField()}),
-            400: OpenApiResponse(_Detail, description="Not an export, or a bad entry."),
-            409: OpenApiResponse(_Detail, description="The account already has entries."),
+            400: OpenApiResponse(
+                _Detail, description=gettext_lazy("Not an export, or a bad entry.")
+            ),
+            409: OpenApiResponse(
+                _Detail, description=gettext_lazy("The account already has entries.")
+            ),
         },
     )
     def post(self, request):
@@ -77,11 +86,15 @@ class DeleteAccountView(APIView):
     parser_classes = [SafeJSONParser]
 
     @extend_schema(
-        summary="Delete the account and every row of it at once, confirmed with the password",
+        summary=gettext_lazy(
+            "Delete the account and every row of it at once, confirmed with the password"
+        ),
         request=inline_serializer("DeleteAccount", {"password": serializers.CharField()}),
         responses={
-            204: OpenApiResponse(description="Deleted."),
-            403: OpenApiResponse(_Detail, description="Not the password: nothing deleted."),
+            204: OpenApiResponse(description=gettext_lazy("Deleted.")),
+            403: OpenApiResponse(
+                _Detail, description=gettext_lazy("Not the password: nothing deleted.")
+            ),
         },
     )
     def post(self, request):

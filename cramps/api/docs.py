@@ -2,12 +2,15 @@
 
 Swagger UI (still at /api/docs/swagger/) nests buttons in buttons, has no `lang` and fails
 contrast checks; this page is server-rendered HTML in the site's own layout and theme, readable
-without JavaScript.
+without JavaScript. Its words are the schema's, in the reader's language: the schema's texts are
+lazy translations, turned into text while the schema is generated.
 """
 
 import functools
 
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from drf_spectacular.generators import SchemaGenerator
 
 _METHODS = ("get", "post", "put", "patch", "delete")
@@ -22,8 +25,8 @@ def _type(prop: dict) -> str:
     if "$ref" in prop:
         return prop["$ref"].rsplit("/", 1)[-1]
     if prop.get("type") == "array":
-        return f"list of {_type(prop.get('items', {}))}"
-    kind = prop.get("type") or ("one of" if "oneOf" in prop or "allOf" in prop else "")
+        return _("list of %(type)s") % {"type": _type(prop.get("items", {}))}
+    kind = prop.get("type") or (_("one of") if "oneOf" in prop or "allOf" in prop else "")
     return f"{kind} ({prop['format']})" if prop.get("format") else kind
 
 
@@ -42,9 +45,20 @@ def _fields(schema: dict, components: dict) -> list[dict]:
     ]
 
 
-@functools.cache
 def operations() -> tuple[dict, ...]:
-    """Every operation of the schema, in path order (the schema is fixed for a deploy)."""
+    """Every operation of the schema, in path order, in the active language."""
+    return _operations(translation.get_language())
+
+
+@functools.cache
+def _operations(language: str | None) -> tuple[dict, ...]:
+    """The schema is fixed for a deploy: generated once per language (of the few in
+    LANGUAGES, as LocaleMiddleware activates only those)."""
+    with translation.override(language):
+        return _generate()
+
+
+def _generate() -> tuple[dict, ...]:
     schema = SchemaGenerator().get_schema(request=None, public=True)
     components = schema.get("components", {}).get("schemas", {})
     result = []
@@ -59,6 +73,7 @@ def operations() -> tuple[dict, ...]:
                     "id": op["operationId"],
                     "method": method.upper(),
                     "path": path,
+                    "summary": op.get("summary", ""),
                     "description": op.get("description", ""),
                     "parameters": [
                         {

@@ -7,7 +7,8 @@ experiment is over (no peeking), as on the web page.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -21,7 +22,7 @@ class ExperimentSerializer(serializers.ModelSerializer):
     habit = serializers.SlugRelatedField(
         slug_field="slug",
         queryset=rules.eligible_habits(),
-        help_text="The slug of a prevention tip an experiment can test.",
+        help_text=_("The slug of a prevention tip an experiment can test."),
         error_messages={
             "does_not_exist": rules.NOT_A_HABIT,
             "invalid": rules.NOT_A_HABIT,
@@ -39,12 +40,12 @@ class ExperimentSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "block_days": {
                 "error_messages": {"invalid_choice": rules.BLOCK_CHOICE},
-                "help_text": "7 or 14 nights per block.",
+                "help_text": _("7 or 14 nights per block."),
             },
             "pairs": {"error_messages": {"invalid_choice": rules.PAIRS_CHOICE}},
             "start_date": {
                 "required": False,
-                "help_text": "The first night, a local date; defaults to the user's today.",
+                "help_text": _("The first night, a local date; defaults to the user's today."),
             },
         }
 
@@ -65,8 +66,8 @@ class BlockSerializer(serializers.Serializer):
     arm = serializers.ChoiceField(source="block.arm", choices=[insights.HABIT, insights.NO_HABIT])
     first_night = serializers.DateField(source="block.first_night")
     last_night = serializers.DateField(source="block.last_night")
-    nights = serializers.IntegerField(help_text="Nights of the block over so far.")
-    answered = serializers.IntegerField(help_text="Check-ins that answered the habit.")
+    nights = serializers.IntegerField(help_text=_("Nights of the block over so far."))
+    answered = serializers.IntegerField(help_text=_("Check-ins that answered the habit."))
     as_planned = serializers.IntegerField()
     low_adherence = serializers.BooleanField()
 
@@ -81,7 +82,7 @@ class RatioSerializer(serializers.Serializer):
     median = serializers.FloatField()
     low = serializers.FloatField()
     high = serializers.FloatField()
-    p_lower = serializers.FloatField(help_text="Probability the habit lowers the cramp rate.")
+    p_lower = serializers.FloatField(help_text=_("Probability the habit lowers the cramp rate."))
 
 
 class ResultsSerializer(serializers.Serializer):
@@ -96,9 +97,12 @@ class ResultsSerializer(serializers.Serializer):
     verdict_words = serializers.CharField()
 
 
+@extend_schema_serializer(
+    description=_(
+        "Blocks with adherence always; cramps per block and the results only once it is over."
+    )
+)
 class ExperimentReportSerializer(serializers.Serializer):
-    """Blocks with adherence always; cramps per block and the results only once it is over."""
-
     blocks = serializers.SerializerMethodField()
     results = ResultsSerializer(allow_null=True)
 
@@ -108,6 +112,12 @@ class ExperimentReportSerializer(serializers.Serializer):
         return serializer(report.blocks, many=True).data
 
 
+@extend_schema(
+    description=_(
+        "Personal experiments: one habit, pairs of blocks with and without it in a seeded random "
+        "order. One running at a time; a plan cannot be edited once saved."
+    )
+)
 class ExperimentViewSet(
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
@@ -115,9 +125,6 @@ class ExperimentViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Personal experiments: one habit, pairs of blocks with and without it in a seeded random
-    order. One running at a time; a plan cannot be edited once saved."""
-
     queryset = Experiment.objects.none()
     serializer_class = ExperimentSerializer
     lookup_value_regex = r"[0-9]+"
@@ -130,10 +137,13 @@ class ExperimentViewSet(
     def perform_create(self, serializer):
         serializer.save(user=self.request.user)
 
-    @extend_schema(request=None, responses=ExperimentSerializer)
+    @extend_schema(
+        description=_("Stop a running experiment early; a finished or stopped one is a 400."),
+        request=None,
+        responses=ExperimentSerializer,
+    )
     @action(detail=True, methods=["post"])
     def stop(self, request, pk=None, format=None):
-        """Stop a running experiment early; a finished or stopped one is a 400."""
         experiment = self.get_object()
         try:
             experiment.stop()
@@ -141,8 +151,10 @@ class ExperimentViewSet(
             raise serializers.ValidationError({"status": error.messages}) from None
         return Response(self.get_serializer(experiment).data)
 
-    @extend_schema(responses=ExperimentReportSerializer)
+    @extend_schema(
+        description=_("The schedule with adherence; the results once the experiment is over."),
+        responses=ExperimentReportSerializer,
+    )
     @action(detail=True, methods=["get"])
     def results(self, request, pk=None, format=None):
-        """The schedule with adherence; the results once the experiment is over."""
         return Response(ExperimentReportSerializer(insights.report_for(self.get_object())).data)

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -15,12 +16,12 @@ from cramps.insights import overview, report, trends
 
 
 class HabitSerializer(serializers.Serializer):
-    slug = serializers.CharField(help_text="The prevention tip the habit comes from.")
+    slug = serializers.CharField(help_text=_("The prevention tip the habit comes from."))
     label = serializers.CharField(source="habit.label")
     daily = serializers.BooleanField(source="habit.daily")
-    score = serializers.IntegerField(help_text="Loop habit strength, 0-100.")
-    change = serializers.IntegerField(help_text="Points against 7 days before.")
-    trend = serializers.ListField(child=serializers.IntegerField(), help_text="Weekly scores.")
+    score = serializers.IntegerField(help_text=_("Loop habit strength, 0-100."))
+    change = serializers.IntegerField(help_text=_("Points against 7 days before."))
+    trend = serializers.ListField(child=serializers.IntegerField(), help_text=_("Weekly scores."))
     current_streak = serializers.IntegerField()
     best_streak = serializers.IntegerField()
 
@@ -32,7 +33,7 @@ class PatternSerializer(serializers.Serializer):
     kept_cramp_nights = serializers.IntegerField()
     missed_days = serializers.IntegerField()
     missed_cramp_nights = serializers.IntegerField()
-    enough = serializers.BooleanField(help_text="False: not enough data yet.")
+    enough = serializers.BooleanField(help_text=_("False: not enough data yet."))
     direction = serializers.ChoiceField(choices=("fewer", "more", "same", "unknown"))
 
 
@@ -45,13 +46,13 @@ class ReliefSerializer(serializers.Serializer):
     not_helped = serializers.IntegerField()
     helped_percent = serializers.IntegerField(allow_null=True)
     mean_duration_seconds = serializers.FloatField(allow_null=True)
-    enough = serializers.BooleanField(help_text="False: fewer than 3 uses, not ranked.")
+    enough = serializers.BooleanField(help_text=_("False: fewer than 3 uses, not ranked."))
 
 
 class OverviewSerializer(serializers.Serializer):
     habits = HabitSerializer(many=True)
     patterns = PatternSerializer(many=True)
-    relief = ReliefSerializer(many=True, help_text="Ranked first, then those with few uses.")
+    relief = ReliefSerializer(many=True, help_text=_("Ranked first, then those with few uses."))
 
 
 class WeekSerializer(serializers.Serializer):
@@ -64,7 +65,7 @@ class WeekSerializer(serializers.Serializer):
     minerals_percent = serializers.DictField(
         child=serializers.IntegerField(allow_null=True), help_text=", ".join(trends.TARGET_MINERALS)
     )
-    sodium_mg = serializers.IntegerField(allow_null=True, help_text="A limit, not a target.")
+    sodium_mg = serializers.IntegerField(allow_null=True, help_text=_("A limit, not a target."))
 
 
 class TrendsSerializer(serializers.Serializer):
@@ -117,20 +118,20 @@ class DoctorReportSerializer(serializers.Serializer):
     muscles = CountSerializer(many=True)
     durations = CountSerializer(many=True)
     long_cramps = serializers.ListField(child=serializers.DateTimeField())
-    sleep_flag = serializers.BooleanField(help_text="Cramps in bed at least once a week.")
+    sleep_flag = serializers.BooleanField(help_text=_("Cramps in bed at least once a week."))
     adherence = AdherenceSerializer(many=True)
     relief = ReliefSerializer(many=True)
     experiments = serializers.ListField(
         child=serializers.DictField(child=serializers.CharField()),
-        help_text='Experiments finished in the period: "title" and "summary".',
+        help_text=_('Experiments finished in the period: "title" and "summary".'),
     )
     medicines = serializers.ListField(child=serializers.CharField())
 
 
 # The same errors as every other endpoint: a bad query parameter is a 400 with messages per
 # parameter; a mistyped URL under /api/v1/ is a JSON 404.
-_NOT_FOUND = OpenApiResponse(description="Not found.")
-_BAD_QUERY = OpenApiResponse(description="A bad query parameter, with messages per parameter.")
+_NOT_FOUND = OpenApiResponse(description=_("Not found."))
+_BAD_QUERY = OpenApiResponse(description=_("A bad query parameter, with messages per parameter."))
 
 
 def _pairs(rows):
@@ -138,9 +139,12 @@ def _pairs(rows):
 
 
 class InsightsView(APIView):
-    """Habit strength and streaks, patterns (kept against not kept) and the relief ranking."""
-
-    @extend_schema(responses={200: OverviewSerializer, 404: _NOT_FOUND})
+    @extend_schema(
+        description=_(
+            "Habit strength and streaks, patterns (kept against not kept) and the relief ranking."
+        ),
+        responses={200: OverviewSerializer, 404: _NOT_FOUND},
+    )
     def get(self, request):
         data = overview.overview(request.user, request.user.local_today())
         data["relief"] = [*data.pop("relief_ranked"), *data.pop("relief_few")]
@@ -148,10 +152,11 @@ class InsightsView(APIView):
 
 
 class TrendsView(APIView):
-    """Week by week, oldest first: cramps, mean severity, share in bed, drinks and minerals
-    against the user's daily guides (mean of the days logged)."""
-
     @extend_schema(
+        description=_(
+            "Week by week, oldest first: cramps, mean severity, share in bed, drinks and minerals "
+            "against the user's daily guides (mean of the days logged)."
+        ),
         parameters=[OpenApiParameter("weeks", int, enum=list(trends.PERIODS))],
         responses={200: TrendsSerializer, 400: _BAD_QUERY, 404: _NOT_FOUND},
     )
@@ -166,12 +171,13 @@ class TrendsView(APIView):
 
 
 class ReportView(APIView):
-    """The doctor's report for a period of local dates (default: the last 90 days)."""
-
     @extend_schema(
+        description=_(
+            "The doctor's report for a period of local dates (default: the last 90 days)."
+        ),
         parameters=[
-            OpenApiParameter("start", dt.date, description="First day, default 90 days back."),
-            OpenApiParameter("end", dt.date, description="Last day, default today."),
+            OpenApiParameter("start", dt.date, description=_("First day, default 90 days back.")),
+            OpenApiParameter("end", dt.date, description=_("Last day, default today.")),
         ],
         responses={200: DoctorReportSerializer, 400: _BAD_QUERY, 404: _NOT_FOUND},
     )

@@ -5,6 +5,7 @@ clients deserve to know that a bad field is a 400 with messages per field.
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
@@ -19,12 +20,18 @@ _DETAIL = {
 }
 _FIELD_ERRORS = {
     "type": "object",
-    "description": (
+    "description": gettext_lazy(
         "Messages per field name (a list of strings, or nested objects for nested fields); "
         "`non_field_errors` for the body as a whole."
     ),
     "additionalProperties": {},
 }
+
+# drf-spectacular marks these words of its own for translation but ships no Chinese; named here,
+# they are in our catalogue, which gettext reads for every app's strings.
+gettext_noop("No response body")
+gettext_noop("Unspecified response body")
+gettext_noop('Token-based authentication with required prefix "%s"')
 
 
 class AutoSchema(openapi.AutoSchema):
@@ -43,17 +50,17 @@ class AutoSchema(openapi.AutoSchema):
         errors = {}
         if self.method in ("POST", "PUT", "PATCH"):
             errors["400"] = OpenApiResponse(
-                _FIELD_ERRORS, "Invalid input, with messages per field."
+                _FIELD_ERRORS, _("Invalid input, with messages per field.")
             )
-            errors["415"] = OpenApiResponse(_DETAIL, "The body is not JSON.")
+            errors["415"] = OpenApiResponse(_DETAIL, _("The body is not JSON."))
         if self.method not in ("GET", "HEAD", "OPTIONS"):
-            errors["429"] = OpenApiResponse(_DETAIL, "Too many writes: wait and try again.")
-        errors["401"] = OpenApiResponse(_DETAIL, "Not signed in, or a wrong token.")
+            errors["429"] = OpenApiResponse(_DETAIL, _("Too many writes: wait and try again."))
+        errors["401"] = OpenApiResponse(_DETAIL, _("Not signed in, or a wrong token."))
         if not all(isinstance(p, AllowAny) for p in self.view.get_permissions()):
-            errors["403"] = OpenApiResponse(_DETAIL, "Not allowed (e.g. a missing CSRF token).")
+            errors["403"] = OpenApiResponse(_DETAIL, _("Not allowed (e.g. a missing CSRF token)."))
         if "{" in self.path or self._is_list_view():
             # A detail URL of someone else's row, or a list page past the end.
-            errors["404"] = OpenApiResponse(_DETAIL, "Not found.")
+            errors["404"] = OpenApiResponse(_DETAIL, _("Not found."))
         for code, response in errors.items():
             if code not in responses:
                 responses[code] = self._get_response_for_code(response, code, direction=direction)
@@ -61,7 +68,11 @@ class AutoSchema(openapi.AutoSchema):
 
 
 def _join(*sentences) -> str:
-    return " ".join(str(s) for s in sentences if s)
+    """Sentences one after another: a space after an English one, none after a Chinese "。"."""
+    text = ""
+    for sentence in (str(s) for s in sentences if s):
+        text += sentence if not text or text.endswith("。") else f" {sentence}"
+    return text
 
 
 def _limits_in_words(field, schema: dict) -> dict:

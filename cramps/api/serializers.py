@@ -13,6 +13,9 @@ import copy
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import exceptions, serializers
 
 from cramps.forms import choices
@@ -113,7 +116,8 @@ class CrampEpisodeSerializer(_LogSerializer):
         many=True, source="trials", required=False, max_length=20
     )
     is_long = serializers.BooleanField(
-        read_only=True, help_text="Longer than 10 minutes: a reason to seek medical advice."
+        read_only=True,
+        help_text=_("Longer than 10 minutes: a reason to seek medical advice."),
     )
 
     class Meta:
@@ -135,15 +139,17 @@ class CrampEpisodeSerializer(_LogSerializer):
         ]
         read_only_fields = _READ_ONLY
         extra_kwargs = {
-            "started_at": {"required": False, "help_text": "Defaults to now on create."},
+            "started_at": {"required": False, "help_text": _("Defaults to now on create.")},
             "duration_seconds": {
                 "required": False,
-                "help_text": f"Defaults to {DEFAULT_CRAMP_SECONDS} on create.",
+                "help_text": format_lazy(
+                    _("Defaults to {seconds} on create."), seconds=DEFAULT_CRAMP_SECONDS
+                ),
             },
-            "muscle": {"help_text": "Defaults to calf on create."},
+            "muscle": {"help_text": _("Defaults to calf on create.")},
             "context": {
                 "required": False,
-                "help_text": (
+                "help_text": _(
                     "Left out or empty: asleep between the user's bedtime and wake time (a "
                     "night cramp, counted by the bedtime reminder), else rest."
                 ),
@@ -191,8 +197,8 @@ class HydrationEntrySerializer(_LogSerializer):
         fields = ["id", "at", "amount_ml", "drink", "client_id", "created_at", "updated_at"]
         read_only_fields = _READ_ONLY
         extra_kwargs = {
-            "at": {"required": False, "help_text": "Defaults to now on create."},
-            "drink": {"help_text": "Defaults to water on create."},
+            "at": {"required": False, "help_text": _("Defaults to now on create.")},
+            "drink": {"help_text": _("Defaults to water on create.")},
         }
 
     def create(self, validated_data):
@@ -214,7 +220,7 @@ class IntakeEntrySerializer(_LogSerializer):
         queryset=FoodItem.objects.all(),
         required=False,
         allow_null=True,
-        help_text="A food's slug; its mg figures times servings are computed and stored.",
+        help_text=_("A food's slug; its mg figures times servings are computed and stored."),
     )
 
     class Meta:
@@ -222,15 +228,16 @@ class IntakeEntrySerializer(_LogSerializer):
         fields = ["id", "at", "food", "servings", "label", *_MG_FIELDS, "created_at", "updated_at"]
         read_only_fields = _READ_ONLY
         extra_kwargs = {
-            "at": {"required": False, "help_text": "Defaults to now on create."},
-            "servings": {"help_text": "With a food only; defaults to 1."},
+            "at": {"required": False, "help_text": _("Defaults to now on create.")},
+            "servings": {"help_text": _("With a food only; defaults to 1.")},
             "label": {
-                "help_text": (
-                    f'What was taken, with direct amounts; defaults to "{DEFAULT_INTAKE_LABEL}".'
+                "help_text": format_lazy(
+                    _('What was taken, with direct amounts; defaults to "{label}".'),
+                    label=DEFAULT_INTAKE_LABEL,
                 )
             },
             **{
-                name: {"help_text": "Direct amount (no food), or computed from the food."}
+                name: {"help_text": _("Direct amount (no food), or computed from the food.")}
                 for name in _MG_FIELDS
             },
         }
@@ -275,7 +282,7 @@ class StretchEntrySerializer(_LogSerializer):
         fields = ["id", "at", "technique", "duration_minutes", "occasion"]
         fields += ["created_at", "updated_at"]
         read_only_fields = _READ_ONLY
-        extra_kwargs = {"at": {"required": False, "help_text": "Defaults to now on create."}}
+        extra_kwargs = {"at": {"required": False, "help_text": _("Defaults to now on create.")}}
 
     def create(self, validated_data):
         validated_data.setdefault("at", timezone.now())
@@ -321,9 +328,8 @@ class DateTaken(exceptions.APIException):
     default_code = "conflict"
 
 
+@extend_schema_serializer(description=_("The 409 body: messages per field, like a 400."))
 class ConflictSerializer(serializers.Serializer):
-    """The 409 body: messages per field, like a 400."""
-
     date = serializers.ListField(child=serializers.CharField())
 
 
@@ -336,7 +342,7 @@ class CheckInSerializer(_LogSerializer):
         extra_kwargs = {
             "date": {
                 "required": False,
-                "help_text": "The user's local date; defaults to their today on create.",
+                "help_text": _("The user's local date; defaults to their today on create."),
             }
         }
 
@@ -414,17 +420,18 @@ class FoodItemSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "kind", "portion", *_MG_FIELDS, "note", "source_url"]
 
 
+@extend_schema_serializer(
+    description=_("One mineral of a day against the user's target, or its limit (sodium).")
+)
 class MineralStatusSerializer(serializers.Serializer):
-    """One mineral of a day against the user's target, or its limit (sodium)."""
-
     name = serializers.CharField()
     mg = serializers.IntegerField()
     target_mg = serializers.IntegerField(
-        help_text="A target, or for a limit the amount to stay under."
+        help_text=_("A target, or for a limit the amount to stay under.")
     )
     is_limit = serializers.BooleanField()
-    supplement_mg = serializers.IntegerField(help_text="From supplements (magnesium only).")
-    warning = serializers.CharField(help_text="Empty unless a limit is passed.")
+    supplement_mg = serializers.IntegerField(help_text=_("From supplements (magnesium only)."))
+    warning = serializers.CharField(help_text=_("Empty unless a limit is passed."))
     caution = serializers.CharField()
 
 

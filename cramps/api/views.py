@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -46,7 +47,8 @@ from . import serializers as s
 class _UserLogViewSet(viewsets.ModelViewSet):
     """Create, list, read, update and delete one kind of the signed-in user's log.
 
-    A subclass's docstring is its description in the OpenAPI schema.
+    A subclass's `@extend_schema(description=...)` is its description in the OpenAPI schema,
+    marked for translation (a docstring would stay English).
     """
 
     lookup_value_regex = r"[0-9]+"
@@ -95,13 +97,16 @@ class _ClientIdCreate:
             raise exceptions.ValidationError({"client_id": [_("Must be a valid UUID.")]}) from None
 
 
+@extend_schema(
+    description=gettext_lazy(
+        "Cramp episodes. Only `side` and `severity` are required; `techniques_tried` is written "
+        "with the episode in one transaction (sent on update, it replaces the list)."
+    )
+)
 @extend_schema_view(
     create=extend_schema(responses={201: s.CrampEpisodeSerializer, 200: s.CrampEpisodeSerializer})
 )
 class CrampEpisodeViewSet(_ClientIdCreate, _UserLogViewSet):
-    """Cramp episodes. Only `side` and `severity` are required; `techniques_tried` is written
-    with the episode in one transaction (sent on update, it replaces the list)."""
-
     queryset = CrampEpisode.objects.none()
     serializer_class = s.CrampEpisodeSerializer
     newest_first = ("-started_at", "-id")
@@ -111,23 +116,29 @@ class CrampEpisodeViewSet(_ClientIdCreate, _UserLogViewSet):
         return qs.prefetch_related(Prefetch("trials", queryset=trials))
 
 
+@extend_schema(
+    description=gettext_lazy(
+        "Drinks. Only `amount_ml` is required (1-5000); `at` defaults to now, `drink` to water."
+    )
+)
 @extend_schema_view(
     create=extend_schema(
         responses={201: s.HydrationEntrySerializer, 200: s.HydrationEntrySerializer}
     )
 )
 class HydrationEntryViewSet(_ClientIdCreate, _UserLogViewSet):
-    """Drinks. Only `amount_ml` is required (1-5000); `at` defaults to now, `drink` to water."""
-
     queryset = HydrationEntry.objects.none()
     serializer_class = s.HydrationEntrySerializer
     newest_first = ("-at", "-id")
 
 
+@extend_schema(
+    description=gettext_lazy(
+        "Minerals: a `food` slug with `servings` (mg computed and stored), or a `label` with "
+        "direct mg amounts. Not both, not neither."
+    )
+)
 class IntakeEntryViewSet(_UserLogViewSet):
-    """Minerals: a `food` slug with `servings` (mg computed and stored), or a `label` with
-    direct mg amounts. Not both, not neither."""
-
     queryset = IntakeEntry.objects.none()
     serializer_class = s.IntakeEntrySerializer
     newest_first = ("-at", "-id")
@@ -136,9 +147,12 @@ class IntakeEntryViewSet(_UserLogViewSet):
         return qs.select_related("food")
 
 
+@extend_schema(
+    description=gettext_lazy(
+        "Stretches done: a stretch or routine `technique` slug, `duration_minutes`, `occasion`."
+    )
+)
 class StretchEntryViewSet(_UserLogViewSet):
-    """Stretches done: a stretch or routine `technique` slug, `duration_minutes`, `occasion`."""
-
     queryset = StretchEntry.objects.none()
     serializer_class = s.StretchEntrySerializer
     newest_first = ("-at", "-id")
@@ -147,9 +161,12 @@ class StretchEntryViewSet(_UserLogViewSet):
         return qs.select_related("technique")
 
 
+@extend_schema(
+    description=gettext_lazy(
+        "Exercise sessions, planned or done. Any change refreshes the user's reminder times."
+    )
+)
 class ExerciseSessionViewSet(_UserLogViewSet):
-    """Exercise sessions, planned or done. Any change refreshes the user's reminder times."""
-
     queryset = ExerciseSession.objects.none()
     serializer_class = s.ExerciseSessionSerializer
     newest_first = ("-starts_at", "-id")
@@ -160,9 +177,14 @@ class ExerciseSessionViewSet(_UserLogViewSet):
         schedule.delete_session(instance)
 
 
+@extend_schema(
+    description=gettext_lazy(
+        "Daily check-ins, one per local date; each habit true, false or null (not answered)."
+    )
+)
 @extend_schema_view(
     create=extend_schema(
-        description=(
+        description=gettext_lazy(
             "Upsert by date: a check-in for a date that already has one updates the answers "
             "sent (201 when created, 200 when updated). `date` defaults to the user's local "
             "today."
@@ -175,8 +197,6 @@ class ExerciseSessionViewSet(_UserLogViewSet):
     partial_update=extend_schema(responses={200: s.CheckInSerializer, 409: s.ConflictSerializer}),
 )
 class CheckInViewSet(_UserLogViewSet):
-    """Daily check-ins, one per local date; each habit true, false or null (not answered)."""
-
     queryset = CheckIn.objects.none()
     serializer_class = s.CheckInSerializer
     newest_first = ("-date", "-id")
@@ -194,7 +214,7 @@ _ACCEPT_LANGUAGE = OpenApiParameter(
     str,
     location=OpenApiParameter.HEADER,
     required=False,
-    description=(
+    description=gettext_lazy(
         "The language of the library's text: `en` (the default) or `zh-hans` (Simplified "
         "Chinese; `zh-CN` and `zh` also choose it). Any other or malformed value gives English, "
         "as does a row not yet translated. The response's `Content-Language` names the language."
@@ -202,16 +222,20 @@ _ACCEPT_LANGUAGE = OpenApiParameter(
 )
 
 
+@extend_schema(
+    description=gettext_lazy(
+        "The relief library is public reference data, as on the web pages: no account needed. "
+        "Its text comes in the language the request's `Accept-Language` asks for, English when "
+        "there is none."
+    )
+)
 @extend_schema_view(
     list=extend_schema(parameters=[_ACCEPT_LANGUAGE]),
     retrieve=extend_schema(parameters=[_ACCEPT_LANGUAGE]),
 )
 class _LibraryViewSet(viewsets.ReadOnlyModelViewSet):
-    """The relief library is public reference data, as on the web pages: no account needed.
-
-    Its text comes in the language the request's `Accept-Language` asks for (LocaleMiddleware
-    activates it; the models' translated fields read it), English when there is none.
-    """
+    """The relief library, read only. LocaleMiddleware activates the request's language; the
+    models' translated fields read it."""
 
     permission_classes = [permissions.AllowAny]
     lookup_field = "slug"
@@ -239,19 +263,27 @@ class FoodItemViewSet(_LibraryViewSet):
 
 
 @extend_schema(
+    description=gettext_lazy(
+        "A day's drinks and minerals against the user's targets and limits, with any warning "
+        "(sodium over its limit, supplement magnesium over 350 mg): the today page's figures."
+    ),
     parameters=[
-        OpenApiParameter("date", dt.date, description="A local date; today when left out.")
+        OpenApiParameter(
+            "date", dt.date, description=gettext_lazy("A local date; today when left out.")
+        )
     ],
     responses={
         200: s.DayTotalsSerializer,
-        400: OpenApiResponse(description="The date is not YYYY-MM-DD, or is before 1900."),
-        404: OpenApiResponse(description="A day that has not come yet (as on the web page)."),
+        400: OpenApiResponse(
+            description=gettext_lazy("The date is not YYYY-MM-DD, or is before 1900.")
+        ),
+        404: OpenApiResponse(
+            description=gettext_lazy("A day that has not come yet (as on the web page).")
+        ),
     },
 )
 @api_view(["GET"])
 def day_totals(request):
-    """A day's drinks and minerals against the user's targets and limits, with any warning
-    (sodium over its limit, supplement magnesium over 350 mg): the today page's figures."""
     user = request.user
     raw = request.query_params.get("date")
     try:

@@ -75,13 +75,13 @@ class ReliefTechnique(_LibraryRow):
     point_code = models.CharField(max_length=10, blank=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     summary = models.CharField(max_length=200)
-    location = models.TextField(help_text="Where it is, in landmarks a person can find.")
-    steps = models.JSONField(default=list, help_text="Ordered steps, one string each.")
+    location = models.TextField(help_text=_("Where it is, in landmarks a person can find."))
+    steps = models.JSONField(default=list, help_text=_("Ordered steps, one string each."))
     duration_seconds = models.PositiveSmallIntegerField()
     evidence = models.CharField(max_length=15, choices=EvidenceLevel.choices)
     evidence_note = models.TextField(blank=True)
     traditional_claim = models.TextField(
-        blank=True, help_text="What traditional Chinese medicine says it does; shown as such."
+        blank=True, help_text=_("What traditional Chinese medicine says it does; shown as such.")
     )
     cautions = models.JSONField(default=list)
     more_sources = models.JSONField(default=list, blank=True)
@@ -137,7 +137,7 @@ class PreventionTip(_LibraryRow):
     body = models.TextField()
     category = models.CharField(max_length=15, choices=Category.choices)
     evidence = models.CharField(max_length=25, choices=TipEvidence.choices)
-    note = models.TextField(blank=True, help_text="A caution or nuance that matters.")
+    note = models.TextField(blank=True, help_text=_("A caution or nuance that matters."))
     # The seed page a tip was taken from, shown as "where this tip comes from"; `source_url`
     # is then a source that supports what the tip says.
     origin_url = models.URLField(max_length=500, blank=True)
@@ -180,7 +180,7 @@ class FoodItem(_LibraryRow):
 
     name = models.CharField(max_length=100)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.FOOD)
-    portion = models.CharField(max_length=60, help_text="e.g. 1 medium (118 g)")
+    portion = models.CharField(max_length=60, help_text=_("e.g. 1 medium (118 g)"))
     potassium_mg = models.PositiveIntegerField(default=0)
     calcium_mg = models.PositiveIntegerField(default=0)
     magnesium_mg = models.PositiveIntegerField(default=0)

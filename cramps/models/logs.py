@@ -38,7 +38,7 @@ MAX_DIRECT_MG = {"potassium": 10_000, "calcium": 5_000, "magnesium": 5_000, "sod
 DEFAULT_INTAKE_LABEL = "Supplement"
 
 
-CLIENT_ID_HELP = (
+CLIENT_ID_HELP = _(
     "Made by the device that logged the entry (a UUID); sending it again returns the same entry."
 )
 
@@ -125,7 +125,7 @@ class CrampEpisode(_Entry):
         max_length=16,
         choices=Context.choices,
         blank=True,
-        help_text="Left empty: asleep between the user's bedtime and wake time, else at rest.",
+        help_text=_("Left empty: asleep between the user's bedtime and wake time, else at rest."),
     )
     notes = models.TextField(blank=True, max_length=MAX_NOTES)
     techniques = models.ManyToManyField(
