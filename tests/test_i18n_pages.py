@@ -175,3 +175,10 @@ def test_the_500_page_names_the_language_it_is_written_in():
     with translation.override(ZH):
         page = render_to_string("500.html")
     assert f'<html lang="{ZH}">' in page and "出错" in page
+
+
+def test_the_prevention_tips_how_to_links_read_as_one_chinese_sentence(client):
+    page = client.get("/zh-hans/prevention/").content.decode()
+
+    assert '方法：<a href="/zh-hans/techniques/warm-up/">运动前热身</a>、' in page
+    assert "</a>, <a" not in page
