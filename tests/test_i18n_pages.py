@@ -148,6 +148,7 @@ def test_the_guides_account_sentence_is_one_chinese_sentence_with_its_links(clie
         '保存记录需要一个免费账户：<a href="/accounts/login/">登录</a>或'
         '<a href="/zh-hans/signup/">注册</a>。上面的步骤不用账户也能看。'
     ) in page
+    assert '来源：<a href="https://www.nhs.uk/conditions/leg-cramps/">NHS：腿抽筋</a>、' in page
     english = client.get("/cramp-now/?clot=no").content.decode()
     assert (
         'Saving a log needs a free account: <a href="/accounts/login/">log in</a> or '
