@@ -110,3 +110,43 @@ def test_an_entry_waiting_for_one_person_is_never_sent_into_the_next_persons_acc
     expect(page.locator("[data-outbox]")).to_have_count(0)
     entry = HydrationEntry.objects.get()
     assert (entry.user, entry.amount_ml) == (signed_in, 300)
+
+
+def test_the_outbox_speaks_the_pages_language(page, live_url, signed_in):
+    page.goto(f"{live_url}/zh-hans/today/")
+    page.evaluate("() => window.crampless.outbox.add('hydration', {amount_ml: 0})")
+
+    box = page.locator("[data-outbox]")
+    expect(box).to_contain_text("有 1 条记录保存在这台设备上，等待发送。")
+    expect(box).to_contain_text("一次饮水，记录于")
+    expect(box).to_contain_text("未发送。")
+    expect(box).to_contain_text("amount_ml")
+    expect(box.get_by_role("button", name="立即发送")).to_be_visible()
+    box.get_by_role("button", name="丢弃").click()
+    expect(page.locator("[data-outbox]")).to_have_count(0)
+
+
+def test_an_entry_kept_before_the_words_were_translated_still_reads_in_the_pages_language(
+    page, live_url, signed_in
+):
+    page.goto(f"{live_url}/zh-hans/today/")
+    # Queued by the earlier script, which kept an English sentence as the reason. The API never
+    # answers here, so the entry stays in the box while the page shows it.
+    page.route("**/api/v1/cramps/", lambda route: None)
+    page.evaluate(
+        """(owner) => {
+          const id = crypto.randomUUID();
+          localStorage.setItem("crampless.outbox", JSON.stringify([{
+            id, kind: "cramps", owner, body: {side: "left", severity: 5, client_id: id},
+            queuedAt: new Date().toISOString(), error: "No connection yet.",
+          }]));
+        }""",
+        str(signed_in.pk),
+    )
+    page.reload()
+
+    box = page.locator("[data-outbox]")
+    expect(box).to_contain_text("一次抽筋，记录于")
+    expect(box).to_contain_text("还没有网络连接。")
+    # Waiting for a connection is not a refusal: nothing to discard.
+    expect(box.get_by_role("button", name="丢弃")).to_have_count(0)

@@ -7,11 +7,33 @@
 
   const KEY = "crampless.outbox";
   const ENDPOINTS = { cramps: "/api/v1/cramps/", hydration: "/api/v1/hydration/" };
-  const LABELS = { cramps: "cramp", hydration: "drink" };
+  const LABELS = { cramps: "Cramp", hydration: "Drink" };
   // Whose entries these are: on a shared device, one person's waiting entries are never sent
   // into the account of whoever signs in next; they wait for their owner (base.html's data-user).
   const ME = document.body.dataset.user || "";
   let sending = false;
+
+  // The words, in the page's language: base.html puts each sentence on <body> (data-t-outbox-*),
+  // English here only if a page lacks them. A waiting entry keeps what went wrong, not words, so
+  // it reads in whatever language the page is in when it is shown.
+  const WORDS = {
+    One: "1 entry is kept on this device, waiting to be sent.",
+    Many: "{n} entries are kept on this device, waiting to be sent.",
+    Cramp: "A cramp, logged {when}.",
+    Drink: "A drink, logged {when}.",
+    CrampFailed: "A cramp, logged {when}: not sent. {reason}",
+    DrinkFailed: "A drink, logged {when}: not sent. {reason}",
+    Offline: "No connection yet.",
+    Login: "Log in to send it.",
+    Server: "The server answered {status}.",
+    Discard: "Discard",
+    Send: "Send now",
+    Kept: "No connection: kept on this device. It will be sent when you are back online.",
+  };
+  const t = (key, values) =>
+    (document.body.dataset["tOutbox" + key] || WORDS[key]).replace(/\{(\w+)\}/g, (m, k) =>
+      values && k in values ? values[k] : m
+    );
 
   function mine(items) {
     return items.filter((item) => item.owner === ME);
@@ -56,14 +78,31 @@
     return id;
   }
 
-  function reasonOf(response, data) {
-    if (response.status === 401 || response.status === 403) return "Log in to send it.";
+  // What went wrong, kept with the entry: {offline}, {login}, {status} or the API's own words.
+  function failureOf(response, data) {
+    if (response.status === 401 || response.status === 403) return { login: true };
     if (data && typeof data === "object") {
-      return Object.entries(data)
-        .map(([field, errors]) => field + ": " + [].concat(errors).join(" "))
-        .join("; ");
+      return {
+        detail: Object.entries(data)
+          .map(([field, errors]) => field + ": " + [].concat(errors).join(" "))
+          .join("; "),
+      };
     }
-    return "The server answered " + response.status + ".";
+    return { status: response.status };
+  }
+
+  // Entries queued before the words were translated kept an English sentence in `error`.
+  function failureOfItem(item) {
+    if (item.failure) return item.failure;
+    if (!item.error) return null;
+    return item.error === "No connection yet." ? { offline: true } : { detail: item.error };
+  }
+
+  function reasonText(failure) {
+    if (failure.offline) return t("Offline");
+    if (failure.login) return t("Login");
+    if (failure.status) return t("Server", { status: failure.status });
+    return failure.detail || "";
   }
 
   async function sendOne(item) {
@@ -72,11 +111,16 @@
       response = await fetch(ENDPOINTS[item.kind], {
         method: "POST",
         credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        headers: {
+          "Content-Type": "application/json",
+          "X-CSRFToken": csrfToken(),
+          // The API's messages (a refused field) in the page's language.
+          "Accept-Language": document.documentElement.lang || "en",
+        },
         body: JSON.stringify(item.body),
       });
     } catch (error) {
-      return { sent: false, reason: "No connection yet." };
+      return { sent: false, failure: { offline: true } };
     }
     if (response.ok) return { sent: true };
     let data = null;
@@ -85,7 +129,7 @@
     } catch (error) {
       data = null;
     }
-    return { sent: false, reason: reasonOf(response, data) };
+    return { sent: false, failure: failureOf(response, data) };
   }
 
   async function flush() {
@@ -99,8 +143,15 @@
         if (result.sent) {
           save(items.filter((other) => other.id !== item.id));
         } else {
-          save(items.map((other) => (other.id === item.id ? { ...other, error: result.reason } : other)));
-          if (result.reason === "No connection yet.") break;
+          save(
+            items.map((other) => {
+              if (other.id !== item.id) return other;
+              const updated = { ...other, failure: result.failure };
+              delete updated.error; // an older entry's English sentence: replaced
+              return updated;
+            })
+          );
+          if (result.failure.offline) break;
         }
       }
     } finally {
@@ -129,22 +180,23 @@
     box.replaceChildren();
     const head = document.createElement("p");
     head.className = "mb-1";
-    head.textContent = items.length === 1
-      ? "1 entry is kept on this device, waiting to be sent."
-      : items.length + " entries are kept on this device, waiting to be sent.";
+    head.textContent = items.length === 1 ? t("One") : t("Many", { n: items.length });
     box.append(head);
     const list = document.createElement("ul");
     list.className = "mb-2 small";
     items.forEach((item) => {
       const li = document.createElement("li");
-      const when = new Date(item.queuedAt).toLocaleString();
-      li.textContent = "A " + LABELS[item.kind] + ", logged " + when + (item.error ? ": not sent. " + item.error : ".");
+      const when = new Date(item.queuedAt).toLocaleString(document.documentElement.lang || undefined);
+      const failure = failureOfItem(item);
+      li.textContent = failure
+        ? t(LABELS[item.kind] + "Failed", { when, reason: reasonText(failure) })
+        : t(LABELS[item.kind], { when });
       li.dataset.outboxItem = item.id;
-      if (item.error && item.error !== "No connection yet.") {
+      if (failure && !failure.offline) {
         const button = document.createElement("button");
         button.type = "button";
         button.className = "btn btn-link btn-sm p-0 ms-2 align-baseline";
-        button.textContent = "Discard";
+        button.textContent = t("Discard");
         button.addEventListener("click", () => discard(item.id));
         li.append(button);
       }
@@ -154,7 +206,7 @@
     const send = document.createElement("button");
     send.type = "button";
     send.className = "btn btn-sm btn-primary";
-    send.textContent = "Send now";
+    send.textContent = t("Send");
     send.addEventListener("click", flush);
     box.append(send);
   }
@@ -217,7 +269,7 @@
     const note = document.createElement("p");
     note.className = "alert alert-success mt-2";
     note.setAttribute("role", "status");
-    note.textContent = "No connection: kept on this device. It will be sent when you are back online.";
+    note.textContent = t("Kept");
     form.after(note);
   });
 

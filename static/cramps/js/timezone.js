@@ -11,6 +11,9 @@
   if (!detected) return;
 
   document.querySelectorAll("input[data-tz-detect]").forEach(function (input) {
+    // The words, in the page's language, on the field's list of zones (data-t-*).
+    var list = input.list || document.getElementById(input.getAttribute("list") || "");
+    var words = (list && list.dataset) || {};
     var fallback = input.getAttribute("data-tz-default") || "UTC";
     var hasError = input.classList.contains("is-invalid");
     // Only fill a field the user has not set: empty or still the default, and not just rejected.
@@ -23,13 +26,15 @@
     var note = document.createElement("div");
     note.className = "form-text";
     note.setAttribute("aria-live", "polite");
-    var text = "Detected: " + detected + (filled ? " (filled in from your device) " : " ");
-    note.appendChild(document.createTextNode(text));
+    var text = filled
+      ? words.tFilled || "Detected: {zone} (filled in from your device)"
+      : words.tDetected || "Detected: {zone}";
+    note.appendChild(document.createTextNode(text.replace("{zone}", detected) + " "));
     if (input.value !== detected) {
       var use = document.createElement("button");
       use.type = "button";
       use.className = "btn btn-link btn-sm p-0 align-baseline";
-      use.textContent = "Use it";
+      use.textContent = words.tUse || "Use it";
       use.addEventListener("click", function () {
         input.value = detected;
         use.remove();
