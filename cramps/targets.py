@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,13 @@ SODIUM_WHO_LIMIT_MG = 2000
 SUPPLEMENT_MAGNESIUM_LIMIT_MG = 350
 # Minerals whose profile figure is a ceiling to stay under, not an amount to reach.
 LIMIT_MINERALS = frozenset({"sodium"})
+# Each mineral's name as a sentence says it ("your logged calcium today"); `capfirst` for a heading.
+MINERAL_NAMES = {
+    "potassium": gettext_lazy("potassium"),
+    "calcium": gettext_lazy("calcium"),
+    "magnesium": gettext_lazy("magnesium"),
+    "sodium": gettext_lazy("sodium"),
+}
 # NIH ODS: calcium 1,200 mg a day for women from 51 and men from 71 (1,000 mg otherwise).
 OLDER_CALCIUM_MG = 1200
 _OLDER_CALCIUM_FROM_AGE = {"female": 51, "male": 71, "": 71}
@@ -84,6 +92,11 @@ class MineralStatus:
     target_mg: int
     # Magnesium from supplements only (entries typed in, or catalogue supplements).
     supplement_mg: int = 0
+
+    @property
+    def label(self) -> str:
+        """The mineral's name in the active language."""
+        return str(MINERAL_NAMES.get(self.name, self.name))
 
     @property
     def is_limit(self) -> bool:
