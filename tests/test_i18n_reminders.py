@@ -258,3 +258,21 @@ def test_a_chinese_readers_trends_and_report_name_minerals_and_durations_in_chin
     assert "Potassium" not in trends and "Magnesium" not in trends
     assert '<th scope="row">不到 1 分钟</th>' in report and "超过 10 分钟" in report
     assert "Under 1 min" not in report
+
+
+def test_a_chinese_readers_calendar_says_each_day_in_chinese_by_their_local_date(client):
+    user = UserFactory(timezone="Asia/Shanghai", language=ZH)
+    client.force_login(user)
+    with time_machine.travel(NOW, tick=False):
+        # 02:00 on 3 March in Shanghai is still 2 March in UTC: the Shanghai date counts.
+        CrampEpisodeFactory(
+            user=user, started_at=dt.datetime(2026, 3, 3, 2, tzinfo=SHANGHAI), severity=8
+        )
+        page = client.get("/zh-hans/insights/calendar/2026/03/").content.decode()
+    assert "本月有 1 天抽筋，其中 1 天在夜里。" in page
+    assert (
+        '<span class="visually-hidden">3月3日 星期二：抽筋 1 次，最严重 8／10，在夜里</span>'
+        in page
+    )
+    assert '<span class="visually-hidden">3月2日 星期一：没有抽筋记录</span>' in page
+    assert "Tuesday" not in page and "worst" not in page
