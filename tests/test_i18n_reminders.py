@@ -173,8 +173,9 @@ def test_a_chinese_readers_notifications_page_is_chinese_with_dates_in_their_zon
 
     with translation.override(ZH):
         profile, settings = reverse("cramps:profile"), reverse("cramps:reminder_settings")
-    assert "你 3月10日 星期二 22:00 的提醒邮件（睡前拉伸）没能发出。" in page
+    # One paragraph, its sentences run on as Chinese writes them.
     assert (
+        "你 3月10日 星期二 22:00 的提醒邮件（睡前拉伸）没能发出。"
         f'请在<a href="{profile}">个人资料</a>里检查邮箱地址，或者在'
         f'<a href="{settings}">提醒设置</a>里打开应用内提醒。'
     ) in page
@@ -251,6 +252,12 @@ def test_a_chinese_readers_trends_and_report_name_minerals_and_durations_in_chin
     client.force_login(user)
     with time_machine.travel(NOW, tick=False):
         CrampEpisodeFactory(user=user, started_at=NOW - dt.timedelta(days=1), duration_seconds=30)
+        # 12 minutes at 03:00 on 2 March in Shanghai (19:00 UTC on 1 March).
+        CrampEpisodeFactory(
+            user=user,
+            started_at=dt.datetime(2026, 3, 2, 3, tzinfo=SHANGHAI),
+            duration_seconds=720,
+        )
         trends = client.get("/zh-hans/insights/trends/").content.decode()
         report = client.get("/zh-hans/insights/report/").content.decode()
     for name in ("钾", "钙", "镁"):
@@ -258,6 +265,7 @@ def test_a_chinese_readers_trends_and_report_name_minerals_and_durations_in_chin
     assert "Potassium" not in trends and "Magnesium" not in trends
     assert '<th scope="row">不到 1 分钟</th>' in report and "超过 10 分钟" in report
     assert "Under 1 min" not in report
+    assert "1 次抽筋持续超过 10 分钟：<ul><li>" in report and ">2026年3月2日 03:00</time>" in report
 
 
 def test_a_chinese_readers_calendar_says_each_day_in_chinese_by_their_local_date(client):

@@ -55,7 +55,9 @@ def experiment_results_for_report(user, start: dt.date, end: dt.date) -> list:
             "pairs": results.pairs_used,
         }
         if found.experiment.status == Experiment.Status.STOPPED:
-            summary += " " + _("Stopped early: only its finished pairs count.")
+            summary = _("%(summary)s Stopped early: only its finished pairs count.") % {
+                "summary": summary
+            }
         summaries.append({"title": found.experiment.habit.title, "summary": summary})
     return summaries
 
