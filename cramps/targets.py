@@ -11,6 +11,7 @@ Sodium is a limit, not a target: the profile's sodium figure is the amount to st
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,12 +32,12 @@ SODIUM_WHO_LIMIT_MG = 2000
 SUPPLEMENT_MAGNESIUM_LIMIT_MG = 350
 # Minerals whose profile figure is a ceiling to stay under, not an amount to reach.
 LIMIT_MINERALS = frozenset({"sodium"})
-# Each mineral's name as the pages show it (FoodItem.MINERALS holds the keys).
-MINERAL_LABELS = {
-    "potassium": gettext_lazy("Potassium"),
-    "calcium": gettext_lazy("Calcium"),
-    "magnesium": gettext_lazy("Magnesium"),
-    "sodium": gettext_lazy("Sodium"),
+# Each mineral's name as a sentence says it ("your logged calcium today"); `label` for a heading.
+MINERAL_NAMES = {
+    "potassium": gettext_lazy("potassium"),
+    "calcium": gettext_lazy("calcium"),
+    "magnesium": gettext_lazy("magnesium"),
+    "sodium": gettext_lazy("sodium"),
 }
 # NIH ODS: calcium 1,200 mg a day for women from 51 and men from 71 (1,000 mg otherwise).
 OLDER_CALCIUM_MG = 1200
@@ -95,8 +96,8 @@ class MineralStatus:
 
     @property
     def label(self) -> str:
-        """The mineral's name in the reader's language ("Potassium", "钾")."""
-        return str(MINERAL_LABELS.get(self.name, self.name.capitalize()))
+        """The mineral's name as a heading, in the reader's language ("Potassium", "钾")."""
+        return capfirst(str(MINERAL_NAMES.get(self.name, self.name)))
 
     @property
     def is_limit(self) -> bool:

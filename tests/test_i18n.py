@@ -199,12 +199,31 @@ def test_a_batch_renders_each_reminder_in_its_users_language(mailoutbox):
 
     import time_machine
 
-    from cramps.models import Notification, ReminderDelivery
+    from cramps.models import FoodItem, IntakeEntry, Notification, ReminderDelivery
     from cramps.reminders import dispatch
 
     due = dt.datetime(2026, 3, 10, 21, 0, tzinfo=dt.UTC)  # 22:00 in Berlin and in Shanghai 05:00
     chinese = UserFactory(username="li", timezone="Europe/Berlin", language=ZH)
     english = UserFactory(username="ann", timezone="Europe/Berlin", language="")
+    FoodItem.objects.create(
+        slug="test-seeds",
+        name_en="Test seeds",
+        name_zh_hans="测试南瓜子",
+        portion_en="1 oz (28 g)",
+        portion_zh_hans="1 盎司（28 克）",
+        source_url="https://example.com/",
+        magnesium_mg=900,
+    )
+    for user in (chinese, english):
+        # Magnesium is the mineral furthest below its target: the reminder suggests a food.
+        IntakeEntry.objects.create(
+            user=user,
+            at=due - dt.timedelta(hours=8),
+            label="lunch",
+            potassium_mg=4000,
+            calcium_mg=1300,
+            magnesium_mg=100,
+        )
     ids = [
         ReminderDelivery.objects.create(
             user=user, kind="bedtime", occurrence="2026-03-10", due_at=due
@@ -218,6 +237,8 @@ def test_a_batch_renders_each_reminder_in_its_users_language(mailoutbox):
     zh, en = emails[chinese.email], emails[english.email]
     assert zh.subject == "该做睡前拉伸了"
     assert "大腿后侧" in zh.body and "在应用中查看" in zh.body and "/zh-hans/" in zh.body
+    assert "你今天记录的镁" in zh.body and "测试南瓜子" in zh.body and "magnesium" not in zh.body
+    assert "Your logged magnesium today" in en.body and "Test seeds" in en.body
     html = zh.alternatives[0][0]
     assert '<html lang="zh-hans">' in html and "提醒设置" in html
     assert "Reminder settings" not in html

@@ -10,7 +10,10 @@ a mean is rough; and a technique tried during a long cramp did not make it long.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Avg, Count, Q
+from django.utils import translation
+from modeltranslation.utils import build_localized_fieldname
 
 from cramps.models import TechniqueTrial
 
@@ -76,9 +79,17 @@ def technique_ratings(user, start=None, end=None) -> list[TechniqueRating]:
         trials = trials.filter(episode__started_at__gte=start)
     if end is not None:
         trials = trials.filter(episode__started_at__lt=end)
+    # The technique's name in every language (a related lookup reads only the English column):
+    # the active language's, or the English where a row has none yet.
+    names = {
+        code: f"technique__{build_localized_fieldname('name', code)}"
+        for code, _ in settings.LANGUAGES
+    }
+    english = names[settings.LANGUAGE_CODE]
+    shown = names.get(translation.get_language() or "", english)
     rows = (
         trials.order_by()
-        .values("technique__slug", "technique__name")
+        .values("technique__slug", *names.values())
         .annotate(
             uses=Count("id"),
             helped=Count("id", filter=Q(outcome=_HELPED)),
@@ -90,7 +101,7 @@ def technique_ratings(user, start=None, end=None) -> list[TechniqueRating]:
     return [
         TechniqueRating(
             slug=row["technique__slug"],
-            name=row["technique__name"],
+            name=row[shown] or row[english],
             uses=row["uses"],
             helped=row["helped"],
             somewhat=row["somewhat"],

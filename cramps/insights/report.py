@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cramps.models import CrampEpisode, Experiment
 from cramps.validators import EARLIEST
@@ -26,10 +27,10 @@ DEFAULT_DAYS = 90
 
 # The same buckets as the log form's quick choices (seconds: upper bound, label).
 DURATION_BUCKETS = (
-    (59, "Under 1 min"),
-    (300, "1-5 min"),
-    (CrampEpisode.LONG_CRAMP_SECONDS, "5-10 min"),
-    (None, "Over 10 min"),
+    (59, gettext_lazy("Under 1 min")),
+    (300, gettext_lazy("1-5 min")),
+    (CrampEpisode.LONG_CRAMP_SECONDS, gettext_lazy("5-10 min")),
+    (None, gettext_lazy("Over 10 min")),
 )
 # Cramps in bed at least once a week on average: "cramps that disturb sleep" (see a GP).
 SLEEP_FLAG_PER_WEEK = 1.0
@@ -54,7 +55,9 @@ def experiment_results_for_report(user, start: dt.date, end: dt.date) -> list:
             "pairs": results.pairs_used,
         }
         if found.experiment.status == Experiment.Status.STOPPED:
-            summary += " " + _("Stopped early: only its finished pairs count.")
+            summary = _("%(summary)s Stopped early: only its finished pairs count.") % {
+                "summary": summary
+            }
         summaries.append({"title": found.experiment.habit.title, "summary": summary})
     return summaries
 
@@ -104,11 +107,12 @@ def _counted(values, choices) -> list:
     return [(labels.get(key, key), n) for key, n in counts.most_common()]
 
 
-def _bucket(seconds: int) -> str:
-    for limit, label in DURATION_BUCKETS:
+def _bucket(seconds: int) -> int:
+    """The index in DURATION_BUCKETS of the bucket `seconds` falls in."""
+    for i, (limit, _label) in enumerate(DURATION_BUCKETS):
         if limit is None or seconds <= limit:
-            return label
-    return DURATION_BUCKETS[-1][1]
+            return i
+    return len(DURATION_BUCKETS) - 1
 
 
 def build_report(user, start: dt.date, end: dt.date) -> Report:
@@ -142,7 +146,7 @@ def build_report(user, start: dt.date, end: dt.date) -> Report:
         contexts=_counted((c.context for c in cramps), CrampEpisode.Context.choices),
         sides=_counted((c.side for c in cramps), CrampEpisode.Side.choices),
         muscles=_counted((c.muscle for c in cramps), CrampEpisode.Muscle.choices),
-        durations=[(label, durations[label]) for _, label in DURATION_BUCKETS],
+        durations=[(str(label), durations[i]) for i, (_, label) in enumerate(DURATION_BUCKETS)],
         long_cramps=[
             c.started_at for c in cramps if c.duration_seconds > CrampEpisode.LONG_CRAMP_SECONDS
         ],

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db.models import Count, F, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -47,7 +48,7 @@ from cramps.models import (
 )
 from cramps.models.library import BEDTIME_ROUTINE_SLUG
 from cramps.models.reminders import ReminderKind
-from cramps.targets import potassium_caution
+from cramps.targets import MINERAL_NAMES, potassium_caution
 
 from .timing import (
     SUPERSEDE_WINDOW,
@@ -78,6 +79,8 @@ _FALLBACK_BEDTIME_STEPS = (
     ),
     gettext_lazy("Do both legs. About three minutes in all; stretch gently, never to pain."),
 )
+# A routine slot without an activity of its own.
+_EXERCISE = gettext_lazy("Exercise")
 _SIPS = gettext_lazy("A few sips of water if you're thirsty is plenty at bedtime.")
 # A subject is stored on the delivery and is the in-app notice's title: it fits both columns.
 SUBJECT_MAX = min(
@@ -316,17 +319,28 @@ class _Composer:
         food = self._richest_food(mineral)
         if food is None:
             return ""
-        logged = totals[mineral] or 0
-        amount = getattr(food, f"{mineral}_mg")
+        name = MINERAL_NAMES[mineral]
+        sentence = _(
+            "Your logged %(mineral)s today: %(logged)s of %(target)s mg. For a snack or for "
+            "tomorrow: %(food)s, %(portion)s: about %(amount)s mg of %(mineral)s."
+        ) % {
+            "mineral": name,
+            "logged": totals[mineral] or 0,
+            "target": targets[mineral],
+            "food": food.name,
+            "portion": food.portion,
+            "amount": getattr(food, f"{mineral}_mg"),
+        }
         # A catalogue note about this mineral matters here (e.g. spinach's calcium is poorly
-        # absorbed).
-        note = f" {food.note}" if mineral in food.note.lower() else ""
+        # absorbed): the English note names it in English, a translated one in its language.
+        if food.note and (
+            mineral in (food.note_en or "").lower() or str(name).lower() in food.note.lower()
+        ):
+            sentence = _one_after_another(sentence, food.note)
         if mineral == "potassium":
-            note += f" {potassium_caution()}"
-        return (
-            f"Your logged {mineral} today: {logged} of {targets[mineral]} mg. For a snack or for "
-            f"tomorrow: {food.name}, {food.portion}: about {amount} mg of {mineral}.{note} "
-            "Good for general health; its effect on cramps is unproven."
+            sentence = _one_after_another(sentence, potassium_caution())
+        return _one_after_another(
+            sentence, _("Good for general health; its effect on cramps is unproven.")
         )
 
     def _richest_food(self, mineral: str) -> FoodItem | None:
@@ -403,7 +417,7 @@ class _Composer:
                     starts = dt.datetime.combine(plan[2], slot.start_time, tzinfo=user.tz)
                     window = (starts - ROUTINE_MATCH, starts + ROUTINE_MATCH)
                     found.append(
-                        (delivery, local_now, slot.activity or "Exercise", starts, False, window)
+                        (delivery, local_now, slot.activity or _EXERCISE, starts, False, window)
                     )
             except Exception as exc:
                 self._fail(delivery, exc)
@@ -546,6 +560,12 @@ def _recent_cramps(user_ids, now) -> dict[int, list[tuple[str, str, str]]]:
 # Words
 
 
+def _one_after_another(first: str, second: str) -> str:
+    """Two sentences in a row, as the language writes them (English: a space between)."""
+    # Translators: two whole sentences, one after the other. Chinese needs no space after "。".
+    return _("%(first)s %(second)s") % {"first": first, "second": second}
+
+
 def in_language_of(user):
     """Render one user's reminder in their language (English when they chose none)."""
     return translation.override(user.language or settings.LANGUAGE_CODE)
@@ -560,7 +580,9 @@ def evening_start(local_now: dt.datetime) -> dt.datetime:
 
 
 def _pre_exercise_words(activity, starts, cold, local_now, recent) -> Composed:
-    when = f"{starts:%H:%M}" if starts.date() == local_now.date() else f"{starts:%a %d %b %H:%M}"
+    # In the user's zone (`starts` is already there), in their language's own date order.
+    same_day = starts.date() == local_now.date()
+    when = date_format(starts, "TIME_FORMAT" if same_day else "WEEKDAY_DATETIME_FORMAT")
     blocks: list = [
         _(
             "%(activity)s starts at %(when)s. Warm up for 5 to 10 minutes first: an easy "

@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cramps.models import ReminderDelivery
@@ -96,4 +97,4 @@ def act(delivery, action: str, now: dt.datetime) -> str:
         return _("Your session starts before then, so there's no snooze. Have a good session!")
     later = snooze(delivery, SNOOZES[action], now)
     local = later.due_at.astimezone(delivery.user.tz)
-    return _("We'll remind you again at %(time)s.") % {"time": f"{local:%H:%M}"}
+    return _("We'll remind you again at %(time)s.") % {"time": date_format(local, "TIME_FORMAT")}

@@ -10,11 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 
 from cramps.forms.insights import ReportPeriodForm
 from cramps.insights import calendar, charts, overview, patterns, relief, report, trends
 from cramps.insights.daylog import load_days
+from cramps.targets import MINERAL_NAMES
 
 
 def experiment_url(slug: str) -> str:
@@ -73,7 +75,8 @@ def trends_page(request):
         count = trends.DEFAULT_WEEKS
     today = user.local_today()
     rows, summary = overview.trend_weeks(user, today, count)
-    labels = [f"{w.first:%d %b}" for w in rows]
+    # Each week's first local day, as the user's language writes a day and month.
+    labels = [date_format(w.first, "MONTH_DAY_FORMAT") for w in rows]
     context = {
         "weeks": rows,
         "count": count,
@@ -85,7 +88,7 @@ def trends_page(request):
         "drinks_chart": charts.bar_chart(
             [w.drinks_percent for w in rows], labels, top=100, guide=100
         ),
-        "minerals": trends.TARGET_MINERALS,
+        "minerals": [MINERAL_NAMES[m] for m in trends.TARGET_MINERALS],
     }
     return render(request, "cramps/insights/trends.html", context)
 

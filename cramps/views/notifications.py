@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -60,18 +61,33 @@ def _failure_notices(user, now):
     notices = []
     for delivery in failed:
         local = delivery.due_at.astimezone(user.tz)
-        when = f"{local:%H:%M}" if local.date() == user.local_today() else f"{local:%a %d %b %H:%M}"
-        channel = "email " if by_email.get(delivery.kind, True) else ""
-        label = delivery.get_kind_display().lower()
+        same_day = local.date() == user.local_today()
+        words = {
+            "when": date_format(local, "TIME_FORMAT" if same_day else "WEEKDAY_DATETIME_FORMAT"),
+            "label": delivery.get_kind_display().lower(),
+        }
+        by_mail = by_email.get(delivery.kind, True)
         if delivery.detail == dispatch.INTERRUPTED:
             # Failed after the hand-over to the mail server: sending it again could make two.
-            notice = _(
-                "Your %(when)s %(channel)sreminder (%(label)s) was interrupted after it was "
-                "handed to the mail server: it may have arrived, so it will not be sent again."
-            ) % {"when": when, "channel": channel, "label": label}
-            notices.append((notice, False))
+            if by_mail:
+                notice = _(
+                    "Your %(when)s email reminder (%(label)s) was interrupted after it was "
+                    "handed to the mail server: it may have arrived, so it will not be sent again."
+                )
+            else:
+                notice = _(
+                    "Your %(when)s reminder (%(label)s) was interrupted after it was handed to "
+                    "the mail server: it may have arrived, so it will not be sent again."
+                )
+            notices.append((notice % words, False))
+        elif by_mail:
+            notices.append(
+                (_("Your %(when)s email reminder (%(label)s) could not be sent.") % words, True)
+            )
         else:
-            notices.append((f"Your {when} {channel}reminder ({label}) could not be sent.", True))
+            notices.append(
+                (_("Your %(when)s reminder (%(label)s) could not be sent.") % words, True)
+            )
     return notices
 
 
@@ -190,6 +206,8 @@ def unsubscribe(request, token):
         ReminderSchedule.objects.update_or_create(
             user=user, kind=kind, defaults={"by_email": False}
         )
-        message = f"You won't get {kind_label.lower()} reminder emails any more."
+        message = _("You won't get %(kind)s reminder emails any more.") % {
+            "kind": kind_label.lower()
+        }
         return render(request, "cramps/reminders/link_done.html", {"message": message})
     return render(request, "cramps/reminders/confirm_unsubscribe.html", {"kind_label": kind_label})
