@@ -36,7 +36,7 @@ import random
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from scipy import stats
 
 from cramps.models import CheckIn, CrampEpisode, Experiment, PreventionTip
@@ -50,25 +50,25 @@ PRIOR_SHAPE, PRIOR_RATE = 0.5, 0.0
 
 NOT_ENOUGH, HELPS, NO_DIFFERENCE = "not_enough", "helps", "no_difference"
 VERDICTS = {
-    HELPS: _l("Likely helps you"),
-    NO_DIFFERENCE: _l("No clear difference"),
-    NOT_ENOUGH: _l("Not enough cramps to tell"),
+    HELPS: gettext_lazy("Likely helps you"),
+    NO_DIFFERENCE: gettext_lazy("No clear difference"),
+    NOT_ENOUGH: gettext_lazy("Not enough cramps to tell"),
 }
 
 # What to do in each arm, in words for the today page and the bedtime reminder.
 _DO = {
     "stretch-before-bed": (
-        _l("do the bedtime stretch"),
-        _l("skip the bedtime stretch"),
+        gettext_lazy("do the bedtime stretch"),
+        gettext_lazy("skip the bedtime stretch"),
     ),
-    "warm-up-stretch": (_l("warm up before exercise"), _l("skip the warm-up")),
+    "warm-up-stretch": (gettext_lazy("warm up before exercise"), gettext_lazy("skip the warm-up")),
     "loose-clothing": (
-        _l("wear loose clothes and socks"),
-        _l("wear what you usually wear"),
+        gettext_lazy("wear loose clothes and socks"),
+        gettext_lazy("wear what you usually wear"),
     ),
     "keep-warm-after-cold": (
-        _l("keep warm after exercise in the cold"),
-        _l("don't make a point of keeping warm"),
+        gettext_lazy("keep warm after exercise in the cold"),
+        gettext_lazy("don't make a point of keeping warm"),
     ),
 }
 
