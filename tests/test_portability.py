@@ -353,3 +353,77 @@ def test_every_profile_field_of_the_user_model_is_exported():
     account = {f.name for f in AbstractUser._meta.get_fields()} | {"id"}
     own = {f.name for f in User._meta.concrete_fields} - account
     assert own <= set(portability.PROFILE_FIELDS)
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(owner_client, owner):
+    limit = portability.MAX_IMPORT_BYTES
+    big = b'{"format": "crampless-export", "version": 1, "padding": "' + b"x" * limit + b'"}'
+
+    response = owner_client.post("/profile/import/", {"file": _upload(big)})
+    api = owner_client.post("/api/v1/account/import/", {"file": _upload(big)})
+
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["file"]
+    assert f"{limit // (1024 * 1024)} MB" in error and "nothing was imported" in error
+    assert api.status_code == 400 and f"{limit // (1024 * 1024)} MB" in api.json()["detail"]
+    assert not portability.has_data(owner)
+
+
+def test_the_size_limit_holds_for_a_file_that_does_not_say_its_size(owner):
+    limit = portability.MAX_IMPORT_BYTES
+    unsized = io.BytesIO(b'{"format": "crampless-export", "version": 1, "x": "' + b"x" * limit)
+
+    with pytest.raises(portability.ImportRefused, match="MB"):
+        portability.import_json(owner, unsized)
+
+
+def _mangled(document, kind, field, value):
+    document[kind][0][field] = value
+    return document
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "value"),
+    [
+        ("cramps", "id", [1, 2]),  # an id that is a list
+        ("cramps", "id", {"a": 1}),
+        ("cramps", "id", "seven"),
+        ("techniques_tried", "episode", [1]),  # a link that is a list
+        ("techniques_tried", "episode", {"id": 1}),
+        ("techniques_tried", "technique", ["press-calf"]),  # a library slug that is a list
+        ("experiments", "habit", {"slug": "stretch-before-bed"}),
+        ("notifications", "delivery", [None]),
+    ],
+)
+def test_a_malformed_id_or_link_gets_a_clear_message_and_imports_nothing(
+    owner_client, owner, kind, field, value
+):
+    source = UserFactory(username="source")
+    _fill(source)
+    document = _mangled(_export(source), kind, field, value)
+    before = _comparable(_export(owner))
+
+    response = owner_client.post("/profile/import/", {"file": _upload(document)})
+
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["file"]
+    assert "Nothing was imported" in error and f"“{kind}”" in error
+    owner.refresh_from_db()
+    assert _comparable(_export(owner)) == before
+
+
+def test_a_running_experiment_that_started_days_ago_is_restored_as_it_was(owner):
+    source = UserFactory(username="source", timezone="Europe/Berlin")
+    started = NOW.date() - dt.timedelta(days=10)
+    Experiment.objects.create(
+        user=source,
+        habit=PreventionTip.objects.get(slug="loose-clothing"),
+        start_date=started,
+        seed=11,
+    )
+
+    counts = portability.import_json(owner, _upload(_export(source)))
+
+    assert counts["experiments"] == 1
+    restored = Experiment.objects.get(user=owner)
+    assert (restored.start_date, restored.status, restored.seed) == (started, "running", 11)
