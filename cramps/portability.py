@@ -414,6 +414,17 @@ def _restore_settings(user, imported) -> None:
 # Delete ------------------------------------------------------------------------------------
 
 
+def check_delete_password(user, password) -> None:
+    """Deleting an account is confirmed with its password, here for the web form and the API.
+
+    Raises ValidationError (code "wrong_password") when `password` is not the user's own.
+    """
+    if not isinstance(password, str) or not user.check_password(password):
+        raise ValidationError(
+            _("That is not your password. Nothing was deleted."), code="wrong_password"
+        )
+
+
 @transaction.atomic
 def delete_account(user) -> None:
     """Every row of the user, at once. Deliveries cascade with the user, so a send task already

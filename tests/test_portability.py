@@ -427,3 +427,37 @@ def test_a_running_experiment_that_started_days_ago_is_restored_as_it_was(owner)
     assert counts["experiments"] == 1
     restored = Experiment.objects.get(user=owner)
     assert (restored.start_date, restored.status, restored.seed) == (started, "running", 11)
+
+
+@pytest.mark.parametrize("password", ["wrong", " " + PASSWORD, PASSWORD.upper()])
+def test_the_web_and_the_api_refuse_a_wrong_password_with_the_same_words(
+    owner_client, owner, password
+):
+    web = owner_client.post("/profile/delete/", {"password": password})
+    api = owner_client.post(
+        "/api/v1/account/delete/", {"password": password}, content_type="application/json"
+    )
+
+    assert web.context["form"].errors["password"] == [api.json()["detail"]]
+    assert api.status_code == 403
+    assert User.objects.filter(pk=owner.pk).exists()
+
+
+def test_the_web_and_the_api_ask_one_password_check(owner_client, owner, monkeypatch):
+    """Deleting is confirmed in one place: a change to the check reaches both doors."""
+    asked = []
+
+    def check(user, password):
+        asked.append((user.pk, password))
+        raise portability.ValidationError("refused here", code="wrong_password")
+
+    monkeypatch.setattr(portability, "check_delete_password", check)
+    web = owner_client.post("/profile/delete/", {"password": PASSWORD})
+    api = owner_client.post(
+        "/api/v1/account/delete/", {"password": PASSWORD}, content_type="application/json"
+    )
+
+    assert asked == [(owner.pk, PASSWORD), (owner.pk, PASSWORD)]
+    assert web.context["form"].errors["password"] == ["refused here"]
+    assert (api.status_code, api.json()) == (403, {"detail": "refused here"})
+    assert User.objects.filter(pk=owner.pk).exists()
