@@ -9,7 +9,7 @@
   before it is read whole), or any bad row changes nothing: one transaction. Reminders are
   planned again from the imported settings afterwards.
 - `delete_account(user)`: every row of the user at once (logs, check-ins, reminders, deliveries,
-  notifications, API token, sessions, login-attempt records).
+  notifications, API token, login-attempt records); every session of the user is signed out.
 
 Rows are described once, in `KINDS`, from the models' own fields: a new field is exported and
 imported with no change here.
@@ -23,7 +23,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from axes.models import AccessAttempt, AccessLog
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
@@ -428,16 +427,14 @@ def check_delete_password(user, password) -> None:
 @transaction.atomic
 def delete_account(user) -> None:
     """Every row of the user, at once. Deliveries cascade with the user, so a send task already
-    queued for one finds no row to claim and sends nothing."""
+    queued for one finds no row to claim and sends nothing.
+
+    The user's other sessions (other browsers) are signed out without reading anyone's sessions:
+    a session is signed in only while its user row exists and its password hash matches
+    (`django.contrib.auth.get_user`), so once the row is gone none of them is, and an id used
+    again later would not match. They hold none of the user's entries; they expire on their own and
+    `manage.py clearsessions` removes them. The caller logs out the session it runs in."""
     Token.objects.filter(user=user).delete()
     AccessAttempt.objects.filter(username=user.get_username()).delete()
     AccessLog.objects.filter(username=user.get_username()).delete()
-    # Sessions are not linked to their user in the database: read the live ones.
-    key = str(user.pk)
-    stale = [
-        s.pk
-        for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if s.get_decoded().get("_auth_user_id") == key
-    ]
-    Session.objects.filter(pk__in=stale).delete()
     user.delete()

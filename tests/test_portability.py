@@ -309,8 +309,9 @@ def test_deleting_the_account_removes_every_row_at_once(client, owner, outsider)
     for kind in portability.KINDS:
         assert not kind.queryset(owner).exists()
     assert not Token.objects.exists()
-    assert not [s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id")]
+    # The other browser is signed out too: its session names a user who no longer exists.
     assert other_browser.get("/profile/").status_code == 302
+    assert other_browser.get("/api/v1/cramps/").status_code in (401, 403)
     assert _comparable(_export(outsider)) == outsider_before
 
 
@@ -461,3 +462,34 @@ def test_the_web_and_the_api_ask_one_password_check(owner_client, owner, monkeyp
     assert web.context["form"].errors["password"] == ["refused here"]
     assert (api.status_code, api.json()) == (403, {"detail": "refused here"})
     assert User.objects.filter(pk=owner.pk).exists()
+
+
+def test_deleting_an_account_never_reads_other_peoples_sessions(client, owner, outsider):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(3):
+        type(client)().force_login(outsider)
+    other_browser = type(client)()
+    other_browser.force_login(owner)
+
+    with CaptureQueriesContext(connection) as queries:
+        portability.delete_account(owner)
+
+    assert not [q["sql"] for q in queries if "django_session" in q["sql"]]
+    assert other_browser.get("/profile/").status_code == 302
+    theirs = [
+        s for s in Session.objects.all() if s.get_decoded()["_auth_user_id"] == str(outsider.pk)
+    ]
+    assert len(theirs) == 3  # the outsider's sessions untouched
+
+
+def test_a_deleted_users_session_never_signs_in_whoever_gets_the_id_next(client, owner):
+    other_browser = type(client)()
+    other_browser.force_login(owner)
+    pk = owner.pk
+
+    portability.delete_account(owner)
+    UserFactory(pk=pk, username="newcomer")
+
+    assert other_browser.get("/profile/").status_code == 302
