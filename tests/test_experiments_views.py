@@ -172,6 +172,7 @@ def test_a_double_submit_from_the_form_gets_the_rule_in_words_not_an_error(owner
     assert response.status_code == 200
     form = response.context["form"]
     assert form.non_field_errors() == [str(rules.ONE_AT_A_TIME)]
+    assert str(rules.ONE_AT_A_TIME) in response.content.decode()  # shown on the form
     assert form["pairs"].value() == "4"  # what was chosen is kept
     assert Experiment.objects.count() == 1  # the rival only
 
