@@ -49,7 +49,7 @@ from cramps.models import (
     TechniqueTrial,
     User,
 )
-from cramps.reminders import schedule
+from cramps.reminders import schedule, timing
 
 FORMAT = "crampless-export"
 VERSION = 1
@@ -258,6 +258,10 @@ def _restore(user, document) -> dict[str, int]:
         if name in profile:
             field = User._meta.get_field(name)
             setattr(user, name, _to_python(field, profile[name], "profile", 1))
+    # The profile's checks read the day in this zone: an unknown one is refused before them.
+    if not isinstance(user.timezone, str) or timing.zone_or_none(user.timezone) is None:
+        detail = _("“%s” is not readable") % user.timezone
+        raise ImportRefused(_row_error("profile", 1, detail, "timezone"))
     try:
         user.full_clean(exclude=["password", "username", "email"])
     except ValidationError as exc:

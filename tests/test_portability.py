@@ -493,3 +493,21 @@ def test_a_deleted_users_session_never_signs_in_whoever_gets_the_id_next(client,
     UserFactory(pk=pk, username="newcomer")
 
     assert other_browser.get("/profile/").status_code == 302
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "", None, ["Europe/Berlin"], 7])
+def test_a_profile_with_an_unknown_time_zone_gets_a_clear_message_and_imports_nothing(
+    owner_client, owner, zone
+):
+    source = UserFactory(username="source")
+    _fill(source)
+    document = _export(source)
+    document["profile"]["timezone"] = zone
+
+    response = owner_client.post("/profile/import/", {"file": _upload(document)})
+
+    [error] = response.context["form"].errors["file"]
+    assert "Nothing was imported" in error and "timezone" in error
+    owner.refresh_from_db()
+    assert (owner.timezone, owner.birth_year) == ("Europe/Berlin", None)
+    assert not portability.has_data(owner)
