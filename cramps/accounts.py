@@ -1,7 +1,9 @@
 """Sign-up with a confirmed email, told the same way whether or not the email has an account.
 
 - A new email: the account is created inactive, with its reminder settings but nothing planned,
-  and a link to confirm it is emailed. Confirming activates it and plans its reminders.
+  and a link to confirm it is emailed. The link opens a page with a button: mail systems open
+  links to scan them, so only the button's POST confirms, activates the account and plans its
+  reminders. Its token is the sign-up's own (`SignupTokenGenerator`), never a password reset's.
 - An email with a confirmed account: nothing is created; its owner is emailed that someone tried
   to sign up with their address, with the links to log in and reset the password.
 - An email whose account was never confirmed (never logged in): that account is replaced by the
@@ -12,7 +14,7 @@ The page says "check your email" in every case, so it never reveals whether an a
 """
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -23,6 +25,20 @@ from django.utils.http import urlencode, urlsafe_base64_decode, urlsafe_base64_e
 from cramps.models import ReminderSchedule, User
 from cramps.models.reminders import ReminderKind
 from cramps.reminders import schedule
+
+
+class SignupTokenGenerator(PasswordResetTokenGenerator):
+    """Tokens that confirm a sign-up's email, valid for PASSWORD_RESET_TIMEOUT. Their own salt:
+    a password-reset token never confirms an account, nor this one resets a password. Spent once
+    the account is active (and by the log-in that follows)."""
+
+    key_salt = "cramps.accounts.SignupTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp):
+        return f"{super()._make_hash_value(user, timestamp)}{user.is_active}"
+
+
+signup_token_generator = SignupTokenGenerator()
 
 
 def sign_up(form, next_url: str = "") -> None:
@@ -55,27 +71,37 @@ def sign_up(form, next_url: str = "") -> None:
 
 def confirm_url(user, next_url: str = "") -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
+    token = signup_token_generator.make_token(user)
     path = reverse("cramps:signup_confirm", kwargs={"uidb64": uid, "token": token})
     query = "?" + urlencode({"next": next_url}) if next_url else ""
     return settings.SITE_URL + path + query
 
 
-def confirm(uidb64: str, token: str) -> User | None:
-    """The account the link confirms, now active with its reminders planned; None if the link is
-    wrong, expired (PASSWORD_RESET_TIMEOUT) or already used (the log-in that follows spends it)."""
+def confirmable(uidb64: str, token: str) -> User | None:
+    """The account the link would confirm, changing nothing; None if the link is wrong, expired
+    (PASSWORD_RESET_TIMEOUT) or already used."""
     try:
         pk = int(urlsafe_base64_decode(uidb64).decode())
     except (ValueError, UnicodeDecodeError):
         return None
     user = User.objects.filter(pk=pk).first()
-    if user is None or not default_token_generator.check_token(user, token):
+    if user is None or not signup_token_generator.check_token(user, token):
         return None
+    return user
+
+
+def confirm(uidb64: str, token: str) -> User | None:
+    """The account the link confirms, now active with its reminders planned; None as for
+    `confirmable`. Once confirmed the token no longer checks: a second press gets None."""
     with transaction.atomic():
-        if not user.is_active:
-            user.is_active = True
-            user.save(update_fields=["is_active"])
-            schedule.refresh_schedules(user)
+        user = confirmable(uidb64, token)
+        if user is None:
+            return None
+        # Two presses at once: the first activates, the second finds it done.
+        if not User.objects.filter(pk=user.pk, is_active=False).update(is_active=True):
+            return None
+        user.is_active = True
+        schedule.refresh_schedules(user)
     return user
 
 

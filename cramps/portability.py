@@ -5,10 +5,11 @@
   and never held in memory at once (rows are read in batches with `.iterator()`).
 - `import_json(user, file)`: a JSON export into an account that holds no logs yet restores every
   row (ids are new; links between rows follow). Into an account that already has data it is
-  refused, never merged. A file that is not an export, or any bad row, changes nothing: one
-  transaction. Reminders are planned again from the imported settings afterwards.
+  refused, never merged. A file that is not an export, one over `MAX_IMPORT_BYTES` (refused
+  before it is read whole), or any bad row changes nothing: one transaction. Reminders are
+  planned again from the imported settings afterwards.
 - `delete_account(user)`: every row of the user at once (logs, check-ins, reminders, deliveries,
-  notifications, API token, sessions, login-attempt records).
+  notifications, API token, login-attempt records); every session of the user is signed out.
 
 Rows are described once, in `KINDS`, from the models' own fields: a new field is exported and
 imported with no change here.
@@ -22,7 +23,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from axes.models import AccessAttempt, AccessLog
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
@@ -49,11 +49,14 @@ from cramps.models import (
     TechniqueTrial,
     User,
 )
-from cramps.reminders import schedule
+from cramps.reminders import schedule, timing
 
 FORMAT = "crampless-export"
 VERSION = 1
 BATCH = 500
+# The largest file an import reads. Years of daily logs with their reminders make a few MB of
+# JSON; parsed, a file takes several times its size in memory, so a bigger one is refused unread.
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 # The profile's own settings; the username, email and password stay the importing account's.
 PROFILE_FIELDS = User.PROFILE_FIELDS
@@ -216,9 +219,25 @@ def import_json(user, file) -> dict[str, int]:
     return counts
 
 
+def _too_large() -> ImportRefused:
+    return ImportRefused(
+        _(
+            "This file is larger than %(mb)d MB, so nothing was imported. Choose the JSON "
+            "export saved from Crampless."
+        )
+        % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)}
+    )
+
+
 def _read(file) -> dict:
+    # Refused before it is read whole: by the size an upload states, else by reading one byte more.
+    if (getattr(file, "size", None) or 0) > MAX_IMPORT_BYTES:
+        raise _too_large()
+    content = file.read(MAX_IMPORT_BYTES + 1)
+    if len(content) > MAX_IMPORT_BYTES:
+        raise _too_large()
     try:
-        document = json.load(file)
+        document = json.loads(content)
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise ImportRefused(_("This file is not JSON. Choose a Crampless JSON export.")) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -239,6 +258,10 @@ def _restore(user, document) -> dict[str, int]:
         if name in profile:
             field = User._meta.get_field(name)
             setattr(user, name, _to_python(field, profile[name], "profile", 1))
+    # The profile's checks read the day in this zone: an unknown one is refused before them.
+    if not isinstance(user.timezone, str) or timing.zone_or_none(user.timezone) is None:
+        detail = _("“%s” is not readable") % user.timezone
+        raise ImportRefused(_row_error("profile", 1, detail, "timezone"))
     try:
         user.full_clean(exclude=["password", "username", "email"])
     except ValidationError as exc:
@@ -255,7 +278,7 @@ def _restore(user, document) -> dict[str, int]:
         objects, old_ids = [], []
         for number, row in enumerate(rows, start=1):
             objects.append(_build(user, kind, row, number, library, new_ids))
-            old_ids.append(row.get("id"))
+            old_ids.append(_old_id(row.get("id"), kind.name, number, "id"))
         if kind.model is ReminderSchedule:
             _restore_settings(user, objects)
             counts[kind.name] = len(objects)
@@ -281,13 +304,17 @@ def _build(user, kind, row, number, library, new_ids):
             continue
         value = row[field.name]
         if kind.parent and field.name == kind.parent[0]:
-            linked = new_ids[kind.parent[1]].get(value)
+            linked = new_ids[kind.parent[1]].get(_old_id(value, kind.name, number, field.name))
             if value is not None and linked is None:
                 raise ImportRefused(
                     _row_error(kind.name, number, _("it refers to an entry not in the file"))
                 )
             setattr(obj, field.attname, linked)
         elif _is_library(field):
+            if value is not None and not isinstance(value, str):
+                raise ImportRefused(
+                    _row_error(kind.name, number, _("“%s” is not readable") % value, field.name)
+                )
             pk = library[field.related_model].get(value)
             if value is not None and pk is None:
                 raise ImportRefused(
@@ -305,6 +332,15 @@ def _build(user, kind, row, number, library, new_ids):
     except ValidationError as exc:
         raise ImportRefused(_row_error(kind.name, number, exc)) from None
     return obj
+
+
+def _old_id(value, kind_name, number, field_name):
+    """A row's id in the export, or a link to one: a whole number (or nothing)."""
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    raise ImportRefused(
+        _row_error(kind_name, number, _("“%s” is not readable") % value, field_name)
+    )
 
 
 def _to_python(field, value, kind_name, number):
@@ -381,19 +417,28 @@ def _restore_settings(user, imported) -> None:
 # Delete ------------------------------------------------------------------------------------
 
 
+def check_delete_password(user, password) -> None:
+    """Deleting an account is confirmed with its password, here for the web form and the API.
+
+    Raises ValidationError (code "wrong_password") when `password` is not the user's own.
+    """
+    if not isinstance(password, str) or not user.check_password(password):
+        raise ValidationError(
+            _("That is not your password. Nothing was deleted."), code="wrong_password"
+        )
+
+
 @transaction.atomic
 def delete_account(user) -> None:
     """Every row of the user, at once. Deliveries cascade with the user, so a send task already
-    queued for one finds no row to claim and sends nothing."""
+    queued for one finds no row to claim and sends nothing.
+
+    The user's other sessions (other browsers) are signed out without reading anyone's sessions:
+    a session is signed in only while its user row exists and its password hash matches
+    (`django.contrib.auth.get_user`), so once the row is gone none of them is, and an id used
+    again later would not match. They hold none of the user's entries; they expire on their own and
+    `manage.py clearsessions` removes them. The caller logs out the session it runs in."""
     Token.objects.filter(user=user).delete()
     AccessAttempt.objects.filter(username=user.get_username()).delete()
     AccessLog.objects.filter(username=user.get_username()).delete()
-    # Sessions are not linked to their user in the database: read the live ones.
-    key = str(user.pk)
-    stale = [
-        s.pk
-        for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if s.get_decoded().get("_auth_user_id") == key
-    ]
-    Session.objects.filter(pk__in=stale).delete()
     user.delete()

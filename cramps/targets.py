@@ -52,11 +52,17 @@ _MALE = Targets(
 )
 
 
-def age_this_year(birth_year: int | None, today: dt.date | None = None) -> int | None:
-    """The age reached this year (a birth year alone can't say whether the birthday has passed)."""
+def age_this_year(birth_year: int | None, today: dt.date | None) -> int | None:
+    """The age reached this year (a birth year alone can't say whether the birthday has passed).
+
+    `today` is the user's local day (`User.local_today()`): the year turns at their midnight,
+    not the server's, so there is no fallback to the server's date.
+    """
     if birth_year is None:
         return None
-    return (today or dt.date.today()).year - birth_year
+    if today is None:
+        raise TypeError("an age from a birth year needs the user's local day (today=...)")
+    return today.year - birth_year
 
 
 def default_targets(

@@ -276,6 +276,30 @@ class TestBirthYear:
         assert owner.birth_year == 1975
         assert owner.calcium_target_mg == 1200
 
+    @pytest.mark.parametrize(
+        ("zone", "instant", "calcium"),
+        [
+            # 20:00 UTC on New Year's Eve: the server is still in 2025, Auckland is in 2026.
+            ("Pacific/Auckland", dt.datetime(2025, 12, 31, 20, tzinfo=dt.UTC), 1200),
+            # 05:00 UTC on New Year's Day: the server is in 2026, Los Angeles still in 2025.
+            ("America/Los_Angeles", dt.datetime(2026, 1, 1, 5, tzinfo=dt.UTC), 1000),
+        ],
+    )
+    def test_the_age_is_counted_on_the_users_own_calendar_not_the_servers(
+        self, owner_client, owner, refreshed, zone, instant, calcium
+    ):
+        import time_machine
+
+        owner.sex, owner.timezone = "female", zone
+        owner.save()
+        with time_machine.travel(instant, tick=False):
+            # Born in 1975: 51 this year in 2026, 50 in 2025.
+            owner_client.post(PROFILE, profile_data(owner, birth_year=1975))
+
+        owner.refresh_from_db()
+        assert owner.birth_year == 1975
+        assert owner.calcium_target_mg == calcium
+
     def test_a_calcium_figure_the_user_chose_stays(self, owner_client, owner, refreshed):
         owner.sex, owner.calcium_target_mg = "female", 900
         owner.save()

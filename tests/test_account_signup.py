@@ -2,8 +2,11 @@ import re
 
 import pytest
 import time_machine
+from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from cramps.models import ReminderSchedule, User
 from tests.conftest import NOW
@@ -46,10 +49,27 @@ def test_it_creates_an_inactive_account_and_emails_a_link(client):
     assert not ReminderSchedule.objects.filter(user=user, next_due_at__isnull=False).exists()
 
 
-def test_the_link_activates_logs_in_and_plans_reminders(client):
+def test_opening_the_link_confirms_nothing_and_shows_a_button(client):
+    # Mail systems open links to scan them: a GET must not confirm or log anyone in.
     with time_machine.travel(NOW, tick=False):
         client.post(SIGNUP, _data())
-        response = client.get(_link(mail.outbox[0]), follow=True)
+        page = client.get(_link(mail.outbox[0]))
+
+        user = User.objects.get(username="bea")
+        assert page.status_code == 200
+        content = page.content.decode()
+        assert '<form method="post"' in content and "Confirm my email" in content
+        assert not user.is_active
+        assert "_auth_user_id" not in client.session
+        assert not ReminderSchedule.objects.filter(user=user, next_due_at__isnull=False).exists()
+
+
+def test_the_button_activates_logs_in_and_plans_reminders(client):
+    with time_machine.travel(NOW, tick=False):
+        client.post(SIGNUP, _data())
+        link = _link(mail.outbox[0])
+        client.get(link)
+        response = client.post(link, follow=True)
 
         user = User.objects.get(username="bea")
         assert user.is_active
@@ -59,23 +79,66 @@ def test_the_link_activates_logs_in_and_plans_reminders(client):
         assert ReminderSchedule.objects.filter(user=user, next_due_at__gt=NOW).exists()
 
 
+def test_the_button_needs_the_pages_csrf_token(client):
+    from django.test import Client
+
+    client.post(SIGNUP, _data())
+    link = _link(mail.outbox[0])
+    strict = Client(enforce_csrf_checks=True)
+
+    assert strict.post(link).status_code == 403
+    assert not User.objects.get(username="bea").is_active
+
+
 def test_the_link_works_once(client):
     client.post(SIGNUP, _data())
     link = _link(mail.outbox[0])
-    client.get(link)
+    client.post(link)
     client.logout()
 
-    response = client.get(link)
+    again = client.post(link)
+    opened = client.get(link)
 
-    assert response.status_code == 400
-    assert b"This link does not work" in response.content
+    assert again.status_code == opened.status_code == 400
+    assert b"This link does not work" in again.content
+    assert b"This link does not work" in opened.content
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_password_reset_token_does_not_confirm_an_account(client):
+    client.post(SIGNUP, _data())
+    user = User.objects.get(username="bea")
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    reset = default_token_generator.make_token(user)
+
+    opened = client.get(f"/signup/confirm/{uid}/{reset}/")
+    pressed = client.post(f"/signup/confirm/{uid}/{reset}/")
+
+    assert opened.status_code == pressed.status_code == 400
+    user.refresh_from_db()
+    assert not user.is_active
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_confirmation_token_does_not_reset_a_password(client):
+    client.post(SIGNUP, _data())
+    user = User.objects.get(username="bea")
+    user.is_active = True  # even once confirmed
+    user.save()
+    token = re.search(r"/signup/confirm/[^/]+/([^/]+)/", mail.outbox[0].body).group(1)
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+
+    response = client.get(f"/accounts/reset/{uid}/{token}/", follow=True)
+
+    assert response.context["validlink"] is False
 
 
 def test_a_forged_link_does_nothing(client):
     client.post(SIGNUP, _data())
     user = User.objects.get(username="bea")
 
-    response = client.get(f"/signup/confirm/{user.pk}/abc-123/")
+    assert client.get(f"/signup/confirm/{user.pk}/abc-123/").status_code == 400
+    response = client.post(f"/signup/confirm/{user.pk}/abc-123/")
 
     assert response.status_code == 400
     user.refresh_from_db()

@@ -3,9 +3,13 @@ one-at-a-time rule, stop, delete, and results only at the end."""
 
 import datetime as dt
 import html
+from contextlib import contextmanager
+from unittest import mock
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cramps.models import CheckIn, Experiment, PreventionTip
 from cramps.models import experiments as rules
@@ -14,6 +18,7 @@ from tests.factories import CrampEpisodeFactory
 
 API = "/api/v1/experiments/"
 TODAY = dt.date(2026, 3, 10)  # NOW in Berlin
+WRITES = {"INSERT", "UPDATE", "DELETE"}
 
 pytestmark = pytest.mark.django_db
 
@@ -136,7 +141,80 @@ def test_one_experiment_at_a_time_from_the_web_and_the_api(owner_client, owner):
     _experiment(owner)
     assert _web_errors(owner_client, _form()) == [str(rules.ONE_AT_A_TIME)]
     assert _api_errors(owner_client, _form()) == [str(rules.ONE_AT_A_TIME)]
+    response = owner_client.post(
+        API,
+        {"habit": "loose-clothing", "block_days": 7, "pairs": 3},
+        content_type="application/json",
+    )
+    assert response.json() == {"non_field_errors": [str(rules.ONE_AT_A_TIME)]}
     assert Experiment.objects.count() == 1
+
+
+@contextmanager
+def _rival_started_meanwhile(user):
+    """Another request (a double submit, a second tab) saves a running experiment just after this
+    one was validated and before it is saved: the database's one-running rule decides."""
+    validate = Experiment.full_clean
+    rivals = []
+
+    def full_clean(self, *args, **kwargs):
+        validate(self, *args, **kwargs)
+        if self.pk is None and not rivals:
+            rivals.append(_experiment(user))
+
+    with mock.patch.object(Experiment, "full_clean", full_clean):
+        yield
+
+
+def test_a_double_submit_from_the_form_gets_the_rule_in_words_not_an_error(owner_client, owner):
+    with _rival_started_meanwhile(owner):
+        response = owner_client.post("/experiments/new/", _form(pairs="4"))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.non_field_errors() == [str(rules.ONE_AT_A_TIME)]
+    assert str(rules.ONE_AT_A_TIME) in response.content.decode()  # shown on the form
+    assert form["pairs"].value() == "4"  # what was chosen is kept
+    assert Experiment.objects.count() == 1  # the rival only
+
+
+def test_a_double_submit_to_the_api_is_a_400_with_the_rule(owner_client, owner):
+    with _rival_started_meanwhile(owner):
+        response = owner_client.post(
+            API,
+            {"habit": "loose-clothing", "block_days": 7, "pairs": 3},
+            content_type="application/json",
+        )
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": [str(rules.ONE_AT_A_TIME)]}
+    assert Experiment.objects.count() == 1
+
+
+def test_validating_a_new_experiment_writes_nothing(owner):
+    # Running on paper, though its last night (15 February) is over: only a save settles it.
+    old = _experiment(owner, start=dt.date(2026, 1, 5))
+    new = Experiment(user=owner, habit=old.habit, start_date=TODAY)
+    with (
+        CaptureQueriesContext(connection) as queries,
+        pytest.raises(rules.ValidationError) as error,
+    ):
+        new.full_clean()
+    assert set(error.value.messages) == {str(rules.ONE_AT_A_TIME)}  # not settled: in the way
+    writes = [q["sql"] for q in queries if q["sql"].split()[0].upper() in WRITES]
+    assert writes == []
+    old.refresh_from_db()
+    assert old.status == Experiment.Status.RUNNING
+
+
+def test_the_api_makes_room_too_once_the_running_experiment_is_over(owner_client, owner):
+    old = _experiment(owner, start=dt.date(2026, 1, 5))
+    response = owner_client.post(
+        API,
+        {"habit": "loose-clothing", "block_days": 7, "pairs": 3},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    old.refresh_from_db()
+    assert old.status == Experiment.Status.FINISHED
 
 
 def test_a_finished_experiment_makes_room_for_a_new_one(owner_client, owner):

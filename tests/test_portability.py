@@ -309,8 +309,9 @@ def test_deleting_the_account_removes_every_row_at_once(client, owner, outsider)
     for kind in portability.KINDS:
         assert not kind.queryset(owner).exists()
     assert not Token.objects.exists()
-    assert not [s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id")]
+    # The other browser is signed out too: its session names a user who no longer exists.
     assert other_browser.get("/profile/").status_code == 302
+    assert other_browser.get("/api/v1/cramps/").status_code in (401, 403)
     assert _comparable(_export(outsider)) == outsider_before
 
 
@@ -353,3 +354,160 @@ def test_every_profile_field_of_the_user_model_is_exported():
     account = {f.name for f in AbstractUser._meta.get_fields()} | {"id"}
     own = {f.name for f in User._meta.concrete_fields} - account
     assert own <= set(portability.PROFILE_FIELDS)
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(owner_client, owner):
+    limit = portability.MAX_IMPORT_BYTES
+    big = b'{"format": "crampless-export", "version": 1, "padding": "' + b"x" * limit + b'"}'
+
+    response = owner_client.post("/profile/import/", {"file": _upload(big)})
+    api = owner_client.post("/api/v1/account/import/", {"file": _upload(big)})
+
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["file"]
+    assert f"{limit // (1024 * 1024)} MB" in error and "nothing was imported" in error
+    assert api.status_code == 400 and f"{limit // (1024 * 1024)} MB" in api.json()["detail"]
+    assert not portability.has_data(owner)
+
+
+def test_the_size_limit_holds_for_a_file_that_does_not_say_its_size(owner):
+    limit = portability.MAX_IMPORT_BYTES
+    unsized = io.BytesIO(b'{"format": "crampless-export", "version": 1, "x": "' + b"x" * limit)
+
+    with pytest.raises(portability.ImportRefused, match="MB"):
+        portability.import_json(owner, unsized)
+
+
+def _mangled(document, kind, field, value):
+    document[kind][0][field] = value
+    return document
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "value"),
+    [
+        ("cramps", "id", [1, 2]),  # an id that is a list
+        ("cramps", "id", {"a": 1}),
+        ("cramps", "id", "seven"),
+        ("techniques_tried", "episode", [1]),  # a link that is a list
+        ("techniques_tried", "episode", {"id": 1}),
+        ("techniques_tried", "technique", ["press-calf"]),  # a library slug that is a list
+        ("experiments", "habit", {"slug": "stretch-before-bed"}),
+        ("notifications", "delivery", [None]),
+    ],
+)
+def test_a_malformed_id_or_link_gets_a_clear_message_and_imports_nothing(
+    owner_client, owner, kind, field, value
+):
+    source = UserFactory(username="source")
+    _fill(source)
+    document = _mangled(_export(source), kind, field, value)
+    before = _comparable(_export(owner))
+
+    response = owner_client.post("/profile/import/", {"file": _upload(document)})
+
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["file"]
+    assert "Nothing was imported" in error and f"“{kind}”" in error
+    owner.refresh_from_db()
+    assert _comparable(_export(owner)) == before
+
+
+def test_a_running_experiment_that_started_days_ago_is_restored_as_it_was(owner):
+    source = UserFactory(username="source", timezone="Europe/Berlin")
+    started = NOW.date() - dt.timedelta(days=10)
+    Experiment.objects.create(
+        user=source,
+        habit=PreventionTip.objects.get(slug="loose-clothing"),
+        start_date=started,
+        seed=11,
+    )
+
+    counts = portability.import_json(owner, _upload(_export(source)))
+
+    assert counts["experiments"] == 1
+    restored = Experiment.objects.get(user=owner)
+    assert (restored.start_date, restored.status, restored.seed) == (started, "running", 11)
+
+
+@pytest.mark.parametrize("password", ["wrong", " " + PASSWORD, PASSWORD.upper()])
+def test_the_web_and_the_api_refuse_a_wrong_password_with_the_same_words(
+    owner_client, owner, password
+):
+    web = owner_client.post("/profile/delete/", {"password": password})
+    api = owner_client.post(
+        "/api/v1/account/delete/", {"password": password}, content_type="application/json"
+    )
+
+    assert web.context["form"].errors["password"] == [api.json()["detail"]]
+    assert api.status_code == 403
+    assert User.objects.filter(pk=owner.pk).exists()
+
+
+def test_the_web_and_the_api_ask_one_password_check(owner_client, owner, monkeypatch):
+    """Deleting is confirmed in one place: a change to the check reaches both doors."""
+    asked = []
+
+    def check(user, password):
+        asked.append((user.pk, password))
+        raise portability.ValidationError("refused here", code="wrong_password")
+
+    monkeypatch.setattr(portability, "check_delete_password", check)
+    web = owner_client.post("/profile/delete/", {"password": PASSWORD})
+    api = owner_client.post(
+        "/api/v1/account/delete/", {"password": PASSWORD}, content_type="application/json"
+    )
+
+    assert asked == [(owner.pk, PASSWORD), (owner.pk, PASSWORD)]
+    assert web.context["form"].errors["password"] == ["refused here"]
+    assert (api.status_code, api.json()) == (403, {"detail": "refused here"})
+    assert User.objects.filter(pk=owner.pk).exists()
+
+
+def test_deleting_an_account_never_reads_other_peoples_sessions(client, owner, outsider):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(3):
+        type(client)().force_login(outsider)
+    other_browser = type(client)()
+    other_browser.force_login(owner)
+
+    with CaptureQueriesContext(connection) as queries:
+        portability.delete_account(owner)
+
+    assert not [q["sql"] for q in queries if "django_session" in q["sql"]]
+    assert other_browser.get("/profile/").status_code == 302
+    theirs = [
+        s for s in Session.objects.all() if s.get_decoded()["_auth_user_id"] == str(outsider.pk)
+    ]
+    assert len(theirs) == 3  # the outsider's sessions untouched
+
+
+def test_a_deleted_users_session_never_signs_in_whoever_gets_the_id_next(client, owner):
+    other_browser = type(client)()
+    other_browser.force_login(owner)
+    pk = owner.pk
+
+    portability.delete_account(owner)
+    UserFactory(pk=pk, username="newcomer")
+
+    assert other_browser.get("/profile/").status_code == 302
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "", None, ["Europe/Berlin"], 7])
+def test_a_profile_with_an_unknown_time_zone_gets_a_clear_message_and_imports_nothing(
+    owner_client, owner, zone
+):
+    source = UserFactory(username="source")
+    _fill(source)
+    document = _export(source)
+    document["profile"]["timezone"] = zone
+
+    response = owner_client.post("/profile/import/", {"file": _upload(document)})
+
+    [error] = response.context["form"].errors["file"]
+    assert "Nothing was imported" in error and "timezone" in error
+    owner.refresh_from_db()
+    assert (owner.timezone, owner.birth_year) == ("Europe/Berlin", None)
+    assert not portability.has_data(owner)

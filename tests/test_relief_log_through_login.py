@@ -76,8 +76,10 @@ def test_sign_up_says_why_and_lands_on_the_cramp_form_filled_in(client, tried):
     assert response["Location"] == "/signup/sent/"
     assert User.objects.filter(username="bea").exists()
 
-    # The emailed confirmation link carries the way back to the cramp form.
-    confirmed = client.get(_confirm_link())
+    # The emailed confirmation link carries the way back to the cramp form, through its button.
+    page = client.get(_confirm_link()).content.decode()
+    assert f'name="next" value="{html.escape(link)}"' in page
+    confirmed = client.post(_confirm_link(), {"next": link})
     assert confirmed.status_code == 302
     assert confirmed["Location"] == link
     _assert_prefilled(client.get(link).content.decode(), tried)
@@ -93,7 +95,8 @@ def _confirm_link() -> str:
 def test_sign_up_never_sends_anyone_to_another_site(client):
     client.post("/signup/", {**signup_data(), "next": "https://evil.example/"})
 
-    confirmed = client.get(_confirm_link())
+    assert "evil.example" not in client.get(_confirm_link()).content.decode()
+    confirmed = client.post(_confirm_link(), {"next": "https://evil.example/"})
     assert confirmed.status_code == 302
     assert confirmed["Location"] == "/profile/"
 

@@ -73,7 +73,7 @@ def test_confirming_a_sign_up_plans_the_reminders_in_the_zone_chosen(client):
     assert client.post("/signup/", data).status_code == 302
     assert _due(User.objects.get(username="bea"), "bedtime") is None
     link = re.search(r"http://\S+(/signup/confirm/\S+/)", mail.outbox[0].body).group(1)
-    assert client.get(link).status_code == 302
+    assert client.post(link).status_code == 302
 
     # 22:00 in Tokyo is 13:00 UTC.
     assert _due(User.objects.get(username="bea"), "bedtime") == dt.datetime(

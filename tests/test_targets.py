@@ -70,3 +70,8 @@ def test_potassium_carries_the_kidney_and_blood_pressure_caution():
 )
 def test_calcium_is_1200_mg_for_women_from_51_and_men_from_71(sex, birth_year, calcium):
     assert default_targets(sex, birth_year, THIS_YEAR).calcium_mg == calcium
+
+
+def test_a_birth_year_needs_the_users_own_day_never_the_servers():
+    with pytest.raises(TypeError, match="local day"):
+        default_targets("female", 1975)

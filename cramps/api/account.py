@@ -1,6 +1,7 @@
 """The account's own data through the API: export (JSON or zipped CSV), import, delete."""
 
 from django.contrib.auth import logout
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -99,11 +100,10 @@ class DeleteAccountView(APIView):
     )
     def post(self, request):
         password = request.data.get("password") if isinstance(request.data, dict) else None
-        if not isinstance(password, str) or not request.user.check_password(password):
-            return Response(
-                {"detail": _("That is not your password. Nothing was deleted.")},
-                status=status.HTTP_403_FORBIDDEN,
-            )
+        try:
+            portability.check_delete_password(request.user, password)
+        except ValidationError as wrong:
+            return Response({"detail": wrong.messages[0]}, status=status.HTTP_403_FORBIDDEN)
         user = request.user
         if request.session.session_key:
             logout(request._request)

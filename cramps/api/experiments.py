@@ -6,16 +6,27 @@ the fields' validators), so a bad value gets the web form's words. Results appea
 experiment is over (no peeking), as on the web page.
 """
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from cramps.insights import experiments as insights
 from cramps.models import Experiment
 from cramps.models import experiments as rules
+
+
+def _api_error(error: DjangoValidationError) -> serializers.ValidationError:
+    """The model's words per field; a rule about the whole experiment under `non_field_errors`,
+    as the schema documents (not Django's `__all__`)."""
+    detail = serializers.as_serializer_error(error)
+    if NON_FIELD_ERRORS in detail:
+        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
+    return serializers.ValidationError(detail)
 
 
 class ExperimentSerializer(serializers.ModelSerializer):
@@ -57,8 +68,17 @@ class ExperimentSerializer(serializers.ModelSerializer):
             # The model's rules; the one-running constraint is in clean() with the same words.
             experiment.full_clean(validate_constraints=False)
         except DjangoValidationError as error:
-            raise serializers.ValidationError(serializers.as_serializer_error(error)) from None
+            raise _api_error(error) from None
         return attrs
+
+    def create(self, validated_data):
+        experiment = Experiment(**validated_data)
+        try:
+            # Another request may have started one since `validate()`: the rule's words, a 400.
+            experiment.start()
+        except DjangoValidationError as error:
+            raise _api_error(error) from None
+        return experiment
 
 
 class BlockSerializer(serializers.Serializer):
@@ -133,6 +153,11 @@ class ExperimentViewSet(
         Experiment.objects.settle(self.request.user)
         qs = Experiment.objects.for_user(self.request.user).select_related("habit", "user")
         return qs.order_by("-start_date", "-id")
+
+    def create(self, request, *args, **kwargs):
+        # A finished experiment makes room before the serializer checks the one-running rule.
+        Experiment.objects.settle(request.user)
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         serializer.save(user=self.request.user)

@@ -1,5 +1,6 @@
 """Sign-up, the profile (zone, sleep, quiet hours, targets) and the weekly routine formset."""
 
+import datetime as dt
 from functools import cache
 from zoneinfo import available_timezones
 
@@ -168,12 +169,13 @@ def switched_targets(
     reset: bool = False,
     old_birth_year: int | None = None,
     new_birth_year: int | None = None,
+    today: dt.date | None = None,
 ) -> dict:
     """Targets after a change of sex or birth year: values still at the old defaults follow the
     new defaults. Values the user chose themselves stay, unless they asked for a reset.
     """
-    old = default_targets(old_sex, old_birth_year)
-    new = default_targets(new_sex, new_birth_year)
+    old = default_targets(old_sex, old_birth_year, today)
+    new = default_targets(new_sex, new_birth_year, today)
     result = dict(values)
     for field, attr in TARGET_FIELDS.items():
         if field in values and (reset or values[field] == getattr(old, attr)):
@@ -303,8 +305,16 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
             year = cleaned.get("birth_year")
             reset = cleaned.get("reset_targets", False)
             if sex != old_sex or year != old_year or reset:
+                # The age turns at the user's midnight, in the zone this form saves.
+                local = User(timezone=cleaned.get("timezone") or self.instance.timezone)
                 switched = switched_targets(
-                    cleaned, old_sex, sex, reset, old_birth_year=old_year, new_birth_year=year
+                    cleaned,
+                    old_sex,
+                    sex,
+                    reset,
+                    old_birth_year=old_year,
+                    new_birth_year=year,
+                    today=local.local_today(),
                 )
                 self.targets_switched = switched != cleaned
                 cleaned.update(switched)

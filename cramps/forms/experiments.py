@@ -48,3 +48,10 @@ class ExperimentForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+    def save(self, commit=True):
+        """Start the experiment (`Experiment.start()`); a ValidationError means nothing was saved:
+        the view shows it on the form."""
+        assert commit, "an experiment is started at once"
+        self.instance.start()
+        return self.instance

@@ -1,8 +1,9 @@
 """Import of a JSON export, and deleting the account (confirmed with the password)."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from cramps import portability
 
 from .accounts import _CrispyMixin
 
@@ -34,8 +35,5 @@ class DeleteAccountForm(_CrispyMixin, forms.Form):
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise ValidationError(
-                _("That is not your password. Nothing was deleted."), code="wrong_password"
-            )
+        portability.check_delete_password(self.user, password)
         return password

@@ -9,8 +9,8 @@ import datetime as dt
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -82,6 +82,10 @@ def block_days_choice(value) -> None:
 def pairs_choice(value) -> None:
     if value not in (3, 4):
         raise ValidationError(PAIRS_CHOICE, code="invalid_choice")
+
+
+def _one_at_a_time() -> ValidationError:
+    return ValidationError(ONE_AT_A_TIME, code="one_at_a_time")
 
 
 class Experiment(models.Model):
@@ -161,6 +165,9 @@ class Experiment(models.Model):
         return self.status == self.Status.RUNNING
 
     def clean(self):
+        """Reads only, never writes: a running experiment whose last night is over still counts
+        here until it is settled (`Experiment.objects.settle`), which the pages and the API do on
+        the way in, before they validate."""
         super().clean()
         if self.pk is not None:
             saved = type(self).objects.filter(pk=self.pk).values(*_DESIGN_FIELDS, "status").first()
@@ -177,11 +184,25 @@ class Experiment(models.Model):
                 errors["start_date"] = ValidationError(START_IN_PAST, code="start_in_past")
             elif self.start_date is not None and self.start_date > today + MAX_START_AHEAD:
                 errors["start_date"] = ValidationError(START_TOO_LATE, code="start_too_late")
-            type(self).objects.settle(self.user)
             if type(self).objects.for_user(self.user).running().exists():
-                errors["__all__"] = ValidationError(ONE_AT_A_TIME, code="one_at_a_time")
+                errors[NON_FIELD_ERRORS] = _one_at_a_time()
         if errors:
             raise ValidationError(errors)
+
+    def start(self) -> None:
+        """Save this new experiment, validated already (`full_clean()`, as the form and the API
+        do). Another request may have started one between that check and this insert (a double
+        submit, a second tab): the database's one-running constraint refuses it, and this raises
+        the rule's words as a ValidationError instead of an IntegrityError. Nothing is saved then.
+        """
+        assert self.pk is None, "start() saves a new experiment; a saved plan never changes"
+        try:
+            with transaction.atomic():
+                self.save()
+        except IntegrityError:
+            if not type(self).objects.for_user(self.user).running().exists():
+                raise
+            raise ValidationError({NON_FIELD_ERRORS: _one_at_a_time()}) from None
 
     def stop(self) -> None:
         """End a running experiment now; its data are kept and it can only be read or deleted."""

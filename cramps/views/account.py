@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 from rest_framework.authtoken.models import Token
 
@@ -55,7 +55,14 @@ def signup_sent(request):
     return render(request, "cramps/account/signup_sent.html")
 
 
+@require_http_methods(["GET", "POST"])
 def signup_confirm(request, uidb64, token):
+    # Mail systems open links to scan them: opening the link only shows the button that confirms.
+    if request.method == "GET":
+        if accounts.confirmable(uidb64, token) is None:
+            return render(request, "cramps/account/signup_confirm_failed.html", status=400)
+        context = {"next": _safe_next(request)}
+        return render(request, "cramps/account/signup_confirm.html", context)
     user = accounts.confirm(uidb64, token)
     if user is None:
         return render(request, "cramps/account/signup_confirm_failed.html", status=400)

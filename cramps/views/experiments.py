@@ -42,11 +42,18 @@ def experiment_list(request):
 def experiment_new(request):
     user = request.user
     if request.method == "POST":
+        # A finished experiment makes room before the form checks the one-running rule.
+        Experiment.objects.settle(user)
         form = ExperimentForm(request.POST, user=user)
         if form.is_valid():
-            experiment = form.save()
-            messages.success(request, _("Experiment started. Tonight's block is on its page."))
-            return redirect("cramps:experiment", pk=experiment.pk)
+            try:
+                experiment = form.save()
+            except ValidationError as error:
+                # Another request started one since the form was checked: nothing was saved.
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Experiment started. Tonight's block is on its page."))
+                return redirect("cramps:experiment", pk=experiment.pk)
     else:
         slug = request.GET.get("habit", "")
         initial = {"habit": slug} if eligible_habits().filter(slug=slug).exists() else {}

@@ -23,6 +23,7 @@ def test_a_new_user_signs_up_with_a_time_zone_and_confirms_by_email(
     assert not User.objects.get(username="chen").is_active
 
     page.goto(confirmation_link("chen@example.com"))
+    page.get_by_role("button", name="Confirm my email").click()
     expect(page).to_have_url(f"{live_url}/profile/")
     expect(page.locator(".alert-success")).to_contain_text("Your email is confirmed")
     expect(page.locator("input[name=timezone]")).to_have_value("Asia/Shanghai")
