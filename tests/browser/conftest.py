@@ -55,7 +55,11 @@ def _short_waits(request):
     """Five seconds, not thirty, before a missing element fails a test: pages here answer in
     milliseconds, and a broken test should not hold the suite for half a minute per step."""
     if "context" in request.fixturenames:
-        request.getfixturevalue("context").set_default_timeout(5_000)
+        context = request.getfixturevalue("context")
+        context.set_default_timeout(5_000)
+        # A page load may wait longer: the live server's first request in a test (a fresh thread,
+        # the library loaded again) is slow on a busy two-core machine, and that is not a bug.
+        context.set_default_navigation_timeout(30_000)
 
 
 @pytest.fixture(scope="session")
