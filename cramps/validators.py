@@ -18,8 +18,8 @@ EARLIEST_PATTERN = r"^(19[0-9]{2}|[2-9][0-9]{3})-"
 # Planned exercise: reminders look ahead; a year is plenty and keeps times in range.
 MAX_PLAN_AHEAD = dt.timedelta(days=366)
 
-TOO_EARLY = "Enter a date after 1900."
-TOO_LATE = "This time is too far in the future."
+TOO_EARLY = _("Enter a date after 1900.")
+TOO_LATE = _("This time is too far in the future.")
 
 
 WHOLE_NUMBER = _("Enter a whole number, e.g. 250.")
@@ -96,7 +96,7 @@ def not_in_future(value: dt.datetime) -> None:
     _not_too_early(value)
     if value > timezone.now() + FUTURE_TOLERANCE:
         raise ValidationError(
-            "This time is in the future. Enter when it happened.", code="future_time"
+            _("This time is in the future. Enter when it happened."), code="future_time"
         )
 
 
@@ -104,7 +104,7 @@ def plannable(value: dt.datetime) -> None:
     """For times that may lie ahead (an exercise session): from 1900 to a year from now."""
     _not_too_early(value)
     if value > timezone.now() + MAX_PLAN_AHEAD:
-        raise ValidationError("Plan sessions up to a year ahead.", code="too_far_ahead")
+        raise ValidationError(_("Plan sessions up to a year ahead."), code="too_far_ahead")
 
 
 def from_earliest(validators) -> bool:
@@ -128,8 +128,10 @@ def utc_from_wall_time(value: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
         # A skipped wall time does not survive the round trip.
         if as_utc.astimezone(zone).replace(tzinfo=None) != value.replace(fold=0):
             raise ValidationError(
-                "%(time)s does not exist in %(zone)s: the clocks skipped it. "
-                "Enter the time your clock showed.",
+                _(
+                    "%(time)s does not exist in %(zone)s: the clocks skipped it. "
+                    "Enter the time your clock showed."
+                ),
                 code="skipped_time",
                 params={"time": f"{value:%Y-%m-%d %H:%M}", "zone": _zone_name(zone)},
             )

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import slug_re
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -29,7 +30,7 @@ class LocalDateTimeField(serializers.DateTimeField):
     """
 
     default_error_messages = {
-        "make_aware": (
+        "make_aware": _(
             "This local time does not exist in {timezone} (the clocks skipped it). "
             "Give the time with an offset, e.g. 2026-03-29T03:30:00+02:00."
         ),
@@ -57,18 +58,26 @@ SLUG_MAX_LENGTH = 60
     {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$", "maxLength": SLUG_MAX_LENGTH}
 )
 class LibrarySlugField(serializers.SlugRelatedField):
-    """A relief library row named by its slug; anything that is not a known slug is a 400."""
+    """A relief library row named by its slug; anything that is not a known slug is a 400.
+
+    `noun` names the row in the message ("food"), `listing` where the slugs are listed; both
+    are filled in with the slug when a message is made, in the request's language (DRF formats
+    its field messages with named {braces})."""
+
+    default_error_messages = {
+        "does_not_exist": _('No {noun} with the slug "{value}". See {listing}.'),
+        "invalid": _('Give the {noun}\'s slug as text, e.g. "banana". See {listing}.'),
+    }
 
     def __init__(self, noun, listing, **kwargs):
+        self.noun, self.listing = noun, listing
         kwargs.setdefault("slug_field", "slug")
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "does_not_exist": f'No {noun} with the slug "{{value}}". See {listing}.',
-                "invalid": f'Give the {noun}\'s slug as text, e.g. "banana". See {listing}.',
-            },
-        )
         super().__init__(**kwargs)
+
+    def fail(self, key, **kwargs):
+        kwargs.setdefault("noun", self.noun)
+        kwargs.setdefault("listing", self.listing)
+        super().fail(key, **kwargs)
 
     def to_internal_value(self, data):
         # Checked before the query: some databases reject odd text (NUL bytes) with an error.

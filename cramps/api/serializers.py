@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import exceptions, serializers
 
@@ -103,7 +104,9 @@ class _LogSerializer(serializers.ModelSerializer):
 
 class TechniqueTrialSerializer(serializers.ModelSerializer):
     technique = LibrarySlugField(
-        "technique", "/api/v1/techniques/", queryset=ReliefTechnique.objects.all()
+        pgettext_lazy("a library row", "technique"),
+        "/api/v1/techniques/",
+        queryset=ReliefTechnique.objects.all(),
     )
 
     class Meta:
@@ -159,7 +162,7 @@ class CrampEpisodeSerializer(_LogSerializer):
     def validate_techniques_tried(self, trials):
         slugs = [trial["technique"].slug for trial in trials]
         if len(slugs) != len(set(slugs)):
-            raise serializers.ValidationError("List each technique once.")
+            raise serializers.ValidationError(_("List each technique once."))
         return trials
 
     @transaction.atomic
@@ -215,7 +218,7 @@ _MG_FIELDS = list(IntakeEntry.MINERAL_FIELDS)
 
 class IntakeEntrySerializer(_LogSerializer):
     food = LibrarySlugField(
-        "food",
+        pgettext_lazy("a library row", "food"),
         "/api/v1/foods/",
         queryset=FoodItem.objects.all(),
         required=False,
@@ -270,8 +273,8 @@ class IntakeEntrySerializer(_LogSerializer):
 
 class StretchEntrySerializer(_LogSerializer):
     technique = LibrarySlugField(
-        "stretch",
-        "/api/v1/techniques/ (kind stretch or routine)",
+        pgettext_lazy("a library row", "stretch"),
+        _("/api/v1/techniques/ (kind stretch or routine)"),
         queryset=ReliefTechnique.objects.filter(
             kind__in=[ReliefTechnique.Kind.STRETCH, ReliefTechnique.Kind.ROUTINE]
         ),
@@ -348,11 +351,11 @@ class CheckInSerializer(_LogSerializer):
 
     def validate_date(self, value):
         if value > self._user.local_today():
-            raise serializers.ValidationError("Check in for today or an earlier day.")
+            raise serializers.ValidationError(_("Check in for today or an earlier day."))
         taken = CheckIn.objects.for_user(self._user).filter(date=value)
         if self.instance is not None and taken.exclude(pk=self.instance.pk).exists():
             # Moving a check-in onto another one's date: the data is fine, the state clashes.
-            raise DateTaken({"date": ["There is already a check-in for this date."]})
+            raise DateTaken({"date": [_("There is already a check-in for this date.")]})
         return value
 
     def create(self, validated_data):

@@ -12,6 +12,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from cramps.models import RoutineSlot, User
@@ -20,12 +21,15 @@ from cramps.targets import default_targets
 
 from .rules import formfield_with_rules
 
-DRINKS_HELP = "Drink to thirst; this is a guide, not a quota. Don't force extra fluid."
-SEX_HELP = "Only used to choose default targets and show pregnancy notes."
-BIRTH_YEAR_HELP = "Optional. Calcium's default is 1,200 mg for women from 51 and men from 71 (NIH)."
-SODIUM_HELP = (
+DRINKS_HELP = _("Drink to thirst; this is a guide, not a quota. Don't force extra fluid.")
+SEX_HELP = _("Optional. Only used to choose default targets and show pregnancy notes.")
+BIRTH_YEAR_HELP = _(
+    "Optional. Calcium's default is 1,200 mg for women from 51 and men from 71 (NIH)."
+)
+SODIUM_HELP = _(
     "A limit to stay under, not a goal: under 2,300 mg (US National Academies) or 2,000 mg (WHO)."
 )
+TIMEZONE_HELP = _("Reminders and your daily totals follow this zone.")
 
 # Profile field -> attribute of cramps.targets.Targets.
 TARGET_FIELDS = {
@@ -54,8 +58,10 @@ def _clean_timezone_name(value: str) -> str:
     name = _zones_by_lower_name().get(value.strip().lower())
     if name is None:
         raise ValidationError(
-            "“%(value)s” is not a time zone we know. Pick one from the list, "
-            "for example Europe/Berlin or America/New_York.",
+            _(
+                "“%(value)s” is not a time zone we know. Pick one from the list, "
+                "for example Europe/Berlin or America/New_York."
+            ),
             code="unknown_timezone",
             params={"value": value},
         )
@@ -78,6 +84,12 @@ def _timezone_widget() -> forms.TextInput:
 
 def _time_widget() -> forms.TimeInput:
     return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def _form_text(text) -> HTML:
+    """A short note under a fieldset's legend, in the reader's language (the layout is built
+    for each request, so the text is translated then)."""
+    return HTML(f'<p class="form-text mt-0">{escape(text)}</p>')
 
 
 class _CrispyMixin:
@@ -133,7 +145,7 @@ class SignupForm(_AllPasswordMessagesAtOnce, _CrispyMixin, auth_forms.UserCreati
         model = User
         fields = ("username", "email", "timezone")
         widgets = {"timezone": _timezone_widget()}
-        help_texts = {"timezone": "Reminders and your daily totals follow this zone."}
+        help_texts = {"timezone": TIMEZONE_HELP}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,7 +154,7 @@ class SignupForm(_AllPasswordMessagesAtOnce, _CrispyMixin, auth_forms.UserCreati
             "We send a link to confirm it. Also for resetting your password and, if you want, "
             "reminders."
         )
-        self.fields["timezone"].label = "Time zone"
+        self.fields["timezone"].label = _("Time zone")
         self._add_helper()
 
     def clean_email(self):
@@ -218,19 +230,20 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
             "quiet_hours_end": _time_widget(),
         }
         labels = {
-            "timezone": "Time zone",
-            "wake_time": "Wake time",
-            "quiet_hours_start": "Quiet from",
-            "quiet_hours_end": "Quiet until",
-            "sex": "Sex",
-            "pregnant": "I am pregnant",
-            "drinks_target_ml": "Drinks (ml a day)",
-            "potassium_target_mg": "Potassium (mg)",
-            "calcium_target_mg": "Calcium (mg)",
-            "magnesium_target_mg": "Magnesium (mg)",
-            "sodium_target_mg": "Sodium limit (mg)",
-            "birth_year": "Year of birth",
-            "medicines": "Medicines you take",
+            "timezone": _("Time zone"),
+            "bedtime": _("Bedtime"),
+            "wake_time": _("Wake time"),
+            "quiet_hours_start": _("Quiet from"),
+            "quiet_hours_end": _("Quiet until"),
+            "sex": _("Sex"),
+            "pregnant": _("I am pregnant"),
+            "drinks_target_ml": _("Drinks (ml a day)"),
+            "potassium_target_mg": _("Potassium (mg)"),
+            "calcium_target_mg": _("Calcium (mg)"),
+            "magnesium_target_mg": _("Magnesium (mg)"),
+            "sodium_target_mg": _("Sodium limit (mg)"),
+            "birth_year": _("Year of birth"),
+            "medicines": _("Medicines you take"),
         }
         help_texts = {
             "birth_year": BIRTH_YEAR_HELP,
@@ -239,7 +252,7 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
                 "Optional, one a line, for the report you can print for your doctor. Some "
                 "medicines (statins, diuretics) can cause cramps: never stop one without advice."
             ),
-            "timezone": "Reminders and your daily totals follow this zone.",
+            "timezone": TIMEZONE_HELP,
             "drinks_target_ml": DRINKS_HELP,
         }
 
@@ -250,32 +263,29 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
             Layout(
                 Fieldset(_("Language and time zone"), "language", "timezone"),
                 Fieldset(
-                    "Sleep",
+                    _("Sleep"),
                     Row(
                         Column("bedtime", css_class="col-6"),
                         Column("wake_time", css_class="col-6"),
                     ),
                 ),
                 Fieldset(
-                    "Quiet hours for reminders",
-                    HTML(
-                        '<p class="form-text mt-0">No reminders between these times. '
-                        "Leave both empty for none.</p>"
-                    ),
+                    _("Quiet hours for reminders"),
+                    _form_text(_("No reminders between these times. Leave both empty for none.")),
                     Row(
                         Column("quiet_hours_start", css_class="col-6"),
                         Column("quiet_hours_end", css_class="col-6"),
                     ),
                 ),
                 Fieldset(
-                    "About you",
-                    HTML(f'<p class="form-text mt-0">Optional. {SEX_HELP}</p>'),
+                    _("About you"),
+                    _form_text(SEX_HELP),
                     "sex",
                     "birth_year",
                     "pregnant",
                 ),
                 Fieldset(
-                    "Daily targets",
+                    _("Daily targets"),
                     "drinks_target_ml",
                     Row(
                         Column(Field("potassium_target_mg"), css_class="col-6"),
@@ -287,7 +297,7 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
                     ),
                     "reset_targets",
                 ),
-                Fieldset("For your doctor", Field("medicines", rows=3)),
+                Fieldset(_("For your doctor"), Field("medicines", rows=3)),
             )
         )
 
@@ -334,12 +344,17 @@ class RoutineSlotForm(forms.ModelForm):
         formfield_callback = formfield_with_rules
         fields = ("weekday", "start_time", "duration_minutes", "activity")
         widgets = {"start_time": _time_widget()}
-        labels = {"start_time": "Starts at", "duration_minutes": "Minutes"}
+        labels = {
+            "weekday": _("Weekday"),
+            "start_time": _("Starts at"),
+            "duration_minutes": _("Minutes"),
+            "activity": _("Activity"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["activity"].widget.attrs["placeholder"] = "e.g. Running"
-        self.fields["weekday"].choices = [("", "Choose a day"), *RoutineSlot.Weekday.choices]
+        self.fields["activity"].widget.attrs["placeholder"] = _("e.g. Running")
+        self.fields["weekday"].choices = [("", _("Choose a day")), *RoutineSlot.Weekday.choices]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -363,7 +378,7 @@ class BaseRoutineFormSet(BaseInlineFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "DELETE" in form.fields:
-            form.fields["DELETE"].label = "Remove this slot"
+            form.fields["DELETE"].label = _("Remove this slot")
 
     def validate_unique(self):
         # The formset holds every slot of the user, so a clash can only be between its own forms;
@@ -376,11 +391,19 @@ class BaseRoutineFormSet(BaseInlineFormSet):
             if None in key:
                 continue
             if key in seen:
-                weekday = RoutineSlot.Weekday(key[0]).label
                 form.add_error(
                     "start_time",
-                    f"You already have a slot on {weekday} at {key[1]:%H:%M}. "
-                    "Change the day or the time, or remove one of them.",
+                    ValidationError(
+                        _(
+                            "You already have a slot on %(weekday)s at %(time)s. "
+                            "Change the day or the time, or remove one of them."
+                        ),
+                        code="slot_clash",
+                        params={
+                            "weekday": RoutineSlot.Weekday(key[0]).label,
+                            "time": f"{key[1]:%H:%M}",
+                        },
+                    ),
                 )
             seen.add(key)
 

@@ -14,8 +14,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cramps.forms import choices
 from cramps.models import (
@@ -38,7 +41,7 @@ from .rules import model_number, number_field
 BUTTONS = "cramps/logs/fields/buttons.html"
 
 # Yes / no / not answered for a nullable boolean, as radio values that match str(True/False).
-_YES_NO_UNSURE = (("True", "Yes"), ("False", "No"))
+_YES_NO_UNSURE = (("True", _("Yes")), ("False", _("No")))
 
 
 def _yes_no(label, unsure_label, **kwargs):
@@ -61,9 +64,11 @@ class LocalDateTimeField(forms.DateTimeField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("initial", timezone.now)
-        kwargs.setdefault("help_text", "Filled in for you: change it if needed (empty means now).")
         kwargs.setdefault(
-            "error_messages", {"invalid": "Enter a date and time, e.g. 2026-03-10 03:15."}
+            "help_text", _("Filled in for you: change it if needed (empty means now).")
+        )
+        kwargs.setdefault(
+            "error_messages", {"invalid": _("Enter a date and time, e.g. 2026-03-10 03:15.")}
         )
         super().__init__(**kwargs)
 
@@ -99,6 +104,13 @@ def _notes_field(label=None):
     )
 
 
+def _with_link(sentence, url, words) -> str:
+    """A translated sentence with a link where its %(link)s placeholder is: the words around
+    the link and the link's own words are escaped, so a translation can't break the page."""
+    link = format_html('<a href="{}">{}</a>', url, words)
+    return mark_safe(escape(sentence) % {"link": link})
+
+
 def _helper(*layout):
     helper = FormHelper()
     helper.form_tag = False
@@ -125,7 +137,7 @@ class EpisodeForm(_LogForm):
         label=_("Which leg"),
         choices=CrampEpisode.Side.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the leg: left, right or both."},
+        error_messages={"required": _("Choose the leg: left, right or both.")},
     )
     severity = forms.TypedChoiceField(
         label=_("How bad (1 mild, 10 worst)"),
@@ -133,8 +145,8 @@ class EpisodeForm(_LogForm):
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose how bad it was, from 1 to 10.",
-            "invalid_choice": "Choose how bad it was, from 1 to 10.",
+            "required": _("Choose how bad it was, from 1 to 10."),
+            "invalid_choice": _("Choose how bad it was, from 1 to 10."),
         },
     )
     started_at = LocalDateTimeField(label=_("When it started"))
@@ -146,7 +158,7 @@ class EpisodeForm(_LogForm):
         required=False,
     )
     duration_minutes = number_field(
-        Between(1, 24 * 60, " minutes"), label=_("Or exact minutes"), required=False
+        Between(1, 24 * 60, _(" minutes")), label=_("Or exact minutes"), required=False
     )
     muscle = forms.ChoiceField(
         label=_("Muscle"),
@@ -170,11 +182,11 @@ class EpisodeForm(_LogForm):
 
     # Short labels: five buttons share a phone's width.
     TRIAL_CHOICES = (
-        ("", "Not tried"),
-        ("tried", "Tried"),
-        (TechniqueTrial.Outcome.HELPED, "Helped"),
-        (TechniqueTrial.Outcome.SOMEWHAT, "A bit"),
-        (TechniqueTrial.Outcome.NO, "No help"),
+        ("", _("Not tried")),
+        ("tried", _("Tried")),
+        (TechniqueTrial.Outcome.HELPED, _("Helped")),
+        (TechniqueTrial.Outcome.SOMEWHAT, _("A bit")),
+        (TechniqueTrial.Outcome.NO, _("No help")),
     )
 
     def __init__(self, *args, tried=(), **kwargs):
@@ -198,20 +210,36 @@ class EpisodeForm(_LogForm):
         self.helper = _helper(
             Field("side", template=BUTTONS, wrapper_class="wide"),
             Field("severity", template=BUTTONS, wrapper_class="severity"),
-            HTML('<button type="submit" class="btn btn-primary btn-lg w-100 mb-4">Save</button>'),
+            HTML(
+                format_html(
+                    '<button type="submit" class="btn btn-primary btn-lg w-100 mb-4">{}</button>',
+                    _("Save"),
+                )
+            ),
             "started_at",
             Field("duration", template=BUTTONS),
             HTML(
-                '<p class="small text-warning-emphasis mt-n2 mb-3">A cramp over 10 minutes that '
-                "doesn't ease when you move needs urgent advice: "
-                f'<a href="{reverse("cramps:red_flags")}">when to get help</a>.</p>'
+                format_html(
+                    '<p class="small text-warning-emphasis mt-n2 mb-3">{}</p>',
+                    _with_link(
+                        _(
+                            "A cramp over 10 minutes that doesn't ease when you move needs "
+                            "urgent advice: %(link)s."
+                        ),
+                        reverse("cramps:red_flags"),
+                        _("when to get help"),
+                    ),
+                )
             ),
             "duration_minutes",
             Field("muscle", template=BUTTONS),
             Field("context", template=BUTTONS),
             HTML(
-                f'<details class="mb-3"{" open" if open_trials else ""}>'
-                '<summary class="fs-6 mb-2">Techniques tried</summary>'
+                format_html(
+                    '<details class="mb-3"{}><summary class="fs-6 mb-2">{}</summary>',
+                    " open" if open_trials else "",
+                    _("Techniques tried"),
+                )
             ),
             *[
                 Field(self.trial_field(t), template=BUTTONS, wrapper_class="trial")
@@ -313,7 +341,7 @@ class IntakeForm(_LogForm):
         required=False,
         empty_label=_("None: I'll enter the minerals"),
         error_messages={
-            "invalid_choice": "That food is not in the list. Choose one, or enter the minerals."
+            "invalid_choice": _("That food is not in the list. Choose one, or enter the minerals.")
         },
     )
     servings = model_number(
@@ -349,13 +377,20 @@ class IntakeForm(_LogForm):
             for name in self.MINERAL_FIELDS:
                 self.initial[name] = None
         self.helper = _helper(
-            HTML('<fieldset class="mb-3" id="intake-food"><legend class="fs-6">A food</legend>'),
+            HTML(
+                format_html(
+                    '<fieldset class="mb-3" id="intake-food"><legend class="fs-6">{}</legend>',
+                    _("A food"),
+                )
+            ),
             "food",
             "servings",
             HTML("</fieldset>"),
             HTML(
-                '<fieldset class="mb-3" id="intake-direct">'
-                '<legend class="fs-6">Or the amounts yourself (a supplement)</legend>'
+                format_html(
+                    '<fieldset class="mb-3" id="intake-direct"><legend class="fs-6">{}</legend>',
+                    _("Or the amounts yourself (a supplement)"),
+                )
             ),
             "label",
             *self.MINERAL_FIELDS,
@@ -391,8 +426,8 @@ class StretchForm(_LogForm):
         empty_label=None,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose the stretch or routine you did.",
-            "invalid_choice": "That stretch is not in the list: choose one of these.",
+            "required": _("Choose the stretch or routine you did."),
+            "invalid_choice": _("That stretch is not in the list: choose one of these."),
         },
     )
     duration_minutes = model_number(
@@ -428,7 +463,8 @@ class ExerciseForm(_LogForm):
     activity = forms.CharField(
         label=_("Activity"),
         max_length=60,
-        widget=forms.TextInput(attrs={"placeholder": _("Running")}),
+        # "Running" alone is also an experiment's status: the context keeps them apart.
+        widget=forms.TextInput(attrs={"placeholder": pgettext_lazy("an activity", "Running")}),
     )
     intensity = forms.ChoiceField(
         label=_("Intensity"),
@@ -438,7 +474,7 @@ class ExerciseForm(_LogForm):
     )
     outdoors = forms.BooleanField(label=_("Outdoors"), required=False)
     cold_weather = forms.BooleanField(label=_("In the cold"), required=False)
-    warmed_up = _yes_no("Warmed up first", "Not yet / not sure")
+    warmed_up = _yes_no(_("Warmed up first"), _("Not yet / not sure"))
     status = forms.ChoiceField(
         label=_("Status"),
         choices=ExerciseSession.Status.choices,
@@ -487,7 +523,7 @@ class CheckInForm(forms.Form):
     def __init__(self, *args, past=False, **kwargs):
         super().__init__(*args, **kwargs)
         # A past day's unanswered habit is just that, not "not today".
-        unsure = "Not answered" if past else "Not today"
+        unsure = _("Not answered") if past else _("Not today")
         for name, label in CheckIn.HABITS:
             self.fields[name] = _yes_no(label, unsure)
         # Habits first, the note last: templates/cramps/_checkin_fields.html renders them in

@@ -17,20 +17,22 @@ class ReminderScheduleForm(forms.ModelForm):
         ReminderSchedule,
         "lead_minutes",
         label=_("Minutes before"),
-        help_text=f"How long before bedtime or the session, {LEAD_MIN} to {LEAD_MAX} minutes.",
     )
 
     class Meta:
         model = ReminderSchedule
         fields = ["enabled", "lead_minutes", "in_app", "by_email"]
         labels = {
-            "enabled": "Remind me",
-            "in_app": "In the app (the bell)",
-            "by_email": "By email",
+            "enabled": _("Remind me"),
+            "in_app": _("In the app (the bell)"),
+            "by_email": _("By email"),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["lead_minutes"].help_text = _(
+            "How long before bedtime or the session, %(low)s to %(high)s minutes."
+        ) % {"low": LEAD_MIN, "high": LEAD_MAX}
         self.helper = FormHelper()
         self.helper.form_tag = False
         # Both kinds share one <form> and one CSRF token, rendered by the page.

@@ -45,7 +45,7 @@ class User(AbstractUser):
         FEMALE = "female", _("Female")
         MALE = "male", _("Male")
 
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(_("email address"), unique=True)
     timezone = models.CharField(max_length=64, default="UTC")
     bedtime = models.TimeField(default=dt.time(22, 30))
     wake_time = models.TimeField(default=dt.time(7, 0))
@@ -158,13 +158,13 @@ class RoutineSlot(models.Model):
     """One weekly exercise slot of the user's routine, e.g. Tuesdays 18:30 for 45 minutes."""
 
     class Weekday(models.IntegerChoices):
-        MONDAY = 0, "Monday"
-        TUESDAY = 1, "Tuesday"
-        WEDNESDAY = 2, "Wednesday"
-        THURSDAY = 3, "Thursday"
-        FRIDAY = 4, "Friday"
-        SATURDAY = 5, "Saturday"
-        SUNDAY = 6, "Sunday"
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="routine_slots")
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modeltranslation.utils import build_localized_fieldname
 
 
@@ -50,11 +51,11 @@ class _LibraryRow(models.Model):
 
 
 class EvidenceLevel(models.TextChoices):
-    SUPPORTED = "supported", "Supported"
-    LOW_CERTAINTY = "low_certainty", "Low-certainty support"
+    SUPPORTED = "supported", _("Supported")
+    LOW_CERTAINTY = "low_certainty", _("Low-certainty support")
     # A sensible habit no trial has tested (the quadriceps stretch, the warm-up), as the tips have.
-    PLAUSIBLE = "plausible", "Plausible, not tested"
-    TRADITIONAL = "traditional", "Traditional practice"
+    PLAUSIBLE = "plausible", _("Plausible, not tested")
+    TRADITIONAL = "traditional", _("Traditional practice")
 
 
 # The library row behind "did my bedtime routine" (fixtures/techniques.json).
@@ -63,10 +64,10 @@ BEDTIME_ROUTINE_SLUG = "bedtime-routine"
 
 class ReliefTechnique(_LibraryRow):
     class Kind(models.TextChoices):
-        ACUPOINT = "acupoint", "Acupressure point"
-        MASSAGE = "massage", "Massage"
-        STRETCH = "stretch", "Stretch"
-        ROUTINE = "routine", "Routine"
+        ACUPOINT = "acupoint", _("Acupressure point")
+        MASSAGE = "massage", _("Massage")
+        STRETCH = "stretch", _("Stretch")
+        ROUTINE = "routine", _("Routine")
 
     PARALLEL_LISTS = ("steps", "cautions")
 
@@ -115,23 +116,23 @@ class ReliefTechnique(_LibraryRow):
 
 
 class TipEvidence(models.TextChoices):
-    LOW_CERTAINTY_SUPPORTED = "low_certainty_supported", "Low-certainty support"
-    PLAUSIBLE = "plausible", "Plausible, weak evidence"
-    GENERAL_HEALTH = "general_health", "Good for general health; cramp benefit unproven"
-    TRADITIONAL = "traditional", "Traditional advice, no evidence"
-    NO_EVIDENCE = "no_evidence", "No evidence; harmless"
+    LOW_CERTAINTY_SUPPORTED = "low_certainty_supported", _("Low-certainty support")
+    PLAUSIBLE = "plausible", _("Plausible, weak evidence")
+    GENERAL_HEALTH = "general_health", _("Good for general health; cramp benefit unproven")
+    TRADITIONAL = "traditional", _("Traditional advice, no evidence")
+    NO_EVIDENCE = "no_evidence", _("No evidence; harmless")
 
 
 class PreventionTip(_LibraryRow):
     class Category(models.TextChoices):
-        HYDRATION = "hydration", "Hydration"
-        ELECTROLYTES = "electrolytes", "Electrolytes"
-        STRETCHING = "stretching", "Stretching"
-        WARM_UP = "warm_up", "Warm-up"
-        CLOTHING = "clothing", "Clothing"
-        WARMTH = "warmth", "Warmth"
-        LOAD = "load", "Load"
-        MOOD = "mood", "Mood"
+        HYDRATION = "hydration", _("Hydration")
+        ELECTROLYTES = "electrolytes", _("Electrolytes")
+        STRETCHING = "stretching", _("Stretching")
+        WARM_UP = "warm_up", _("Warm-up")
+        CLOTHING = "clothing", _("Clothing")
+        WARMTH = "warmth", _("Warmth")
+        LOAD = "load", _("Load")
+        MOOD = "mood", _("Mood")
 
     title = models.CharField(max_length=150)
     body = models.TextField()
@@ -152,9 +153,9 @@ class PreventionTip(_LibraryRow):
 
 class RedFlag(_LibraryRow):
     class Urgency(models.TextChoices):
-        EMERGENCY = "emergency", "Emergency: call the emergency number"
-        SAME_DAY = "same_day", "Get care today"
-        SEE_DOCTOR = "see_doctor", "See a doctor"
+        EMERGENCY = "emergency", _("Emergency: call the emergency number")
+        SAME_DAY = "same_day", _("Get care today")
+        SEE_DOCTOR = "see_doctor", _("See a doctor")
 
     PARALLEL_LISTS = ("signs",)
 
@@ -174,9 +175,9 @@ class RedFlag(_LibraryRow):
 
 class FoodItem(_LibraryRow):
     class Kind(models.TextChoices):
-        FOOD = "food", "Food"
-        DRINK = "drink", "Drink"
-        SUPPLEMENT = "supplement", "Supplement"
+        FOOD = "food", _("Food")
+        DRINK = "drink", pgettext_lazy("a kind of food item", "Drink")
+        SUPPLEMENT = "supplement", _("Supplement")
 
     name = models.CharField(max_length=100)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.FOOD)

@@ -432,11 +432,11 @@ class CheckIn(models.Model):
 
     # The habits of the check-in, each from a prevention tip (fixtures/tips.json).
     HABITS = (
-        ("warmed_up", "Warmed up before exercise"),
-        ("stretched_before_bed", "Stretched calves and hamstrings before bed"),
-        ("loose_clothing", "Clothing, shoes and socks not tight"),
-        ("kept_warm", "Kept warm after exercise in the cold"),
-        ("avoided_overexertion", "Avoided overdoing exercise"),
+        ("warmed_up", _("Warmed up before exercise")),
+        ("stretched_before_bed", _("Stretched calves and hamstrings before bed")),
+        ("loose_clothing", _("Clothing, shoes and socks not tight")),
+        ("kept_warm", _("Kept warm after exercise in the cold")),
+        ("avoided_overexertion", _("Avoided overdoing exercise")),
     )
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)

@@ -94,8 +94,10 @@ def profile(request):
             # Another tab or the API added a slot at that time after this page was loaded.
             request.user.refresh_from_db()
             formset.non_form_errors().append(
-                "One of these slots clashes with a slot saved meanwhile. Nothing was saved: "
-                "reload the page to see your current routine."
+                _(
+                    "One of these slots clashes with a slot saved meanwhile. Nothing was saved: "
+                    "reload the page to see your current routine."
+                )
             )
         else:
             messages.success(request, _("Profile saved. Reminders follow the new settings."))
