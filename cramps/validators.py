@@ -63,7 +63,9 @@ class Between:
 
     @property
     def invalid(self) -> str:
-        return str(self._invalid if self._invalid is not None else WHOLE_NUMBER)
+        """The words for a value that is not a number. Lazy: a form field built once, at import,
+        says them in each reader's language."""
+        return self._invalid if self._invalid is not None else WHOLE_NUMBER
 
     @property
     def too_many_places(self) -> str:

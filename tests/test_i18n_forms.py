@@ -161,3 +161,13 @@ def test_the_exercise_form_suggests_running_as_an_activity_not_as_a_status(owner
 
     assert 'placeholder="跑步"' in page
     assert "先热身了吗？" in page and "还没有／不确定" in page
+
+
+def test_a_word_for_a_number_is_refused_in_the_readers_language(owner_client):
+    # The form's field is built once, at import, in English: its message must still follow
+    # each reader.
+    chinese = owner_client.post("/zh-hans/log/drink/", {"amount_ml": "abc"})
+    english = owner_client.post("/log/drink/", {"amount_ml": "abc"})
+
+    assert "请输入整数，例如 250。" in chinese.content.decode()
+    assert "Enter a whole number, e.g. 250." in english.content.decode()
