@@ -171,3 +171,11 @@ def test_a_word_for_a_number_is_refused_in_the_readers_language(owner_client):
 
     assert "请输入整数，例如 250。" in chinese.content.decode()
     assert "Enter a whole number, e.g. 250." in english.content.decode()
+
+
+def test_a_saved_drink_is_described_in_chinese(owner_client):
+    response = owner_client.post(
+        "/zh-hans/log/drink/", {"amount_ml": "250", "next": "/zh-hans/today/"}, follow=True
+    )
+
+    assert "饮水记录已保存：水 250 毫升" in response.content.decode()

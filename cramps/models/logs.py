@@ -241,7 +241,11 @@ class HydrationEntry(_Entry):
         ]
 
     def __str__(self):
-        return f"{self.amount_ml} ml {self.get_drink_display().lower()}"
+        # Also the words of the "saved" message and the delete page (`cramps.views.logs`).
+        return _("%(ml)s ml %(drink)s") % {
+            "ml": self.amount_ml,
+            "drink": self.get_drink_display().lower(),
+        }
 
 
 class IntakeEntry(_Entry):
@@ -369,7 +373,11 @@ class StretchEntry(_Entry):
         indexes = [models.Index(fields=["user", "-at"], name="stretch_user_at")]
 
     def __str__(self):
-        return f"{self.technique.name}, {self.duration_minutes} min"
+        # Also the words of the "saved" message and the delete page (`cramps.views.logs`).
+        return _("%(name)s, %(minutes)s min") % {
+            "name": self.technique.name,
+            "minutes": self.duration_minutes,
+        }
 
 
 class ExerciseSession(_Entry):
