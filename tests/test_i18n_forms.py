@@ -178,4 +178,4 @@ def test_a_saved_drink_is_described_in_chinese(owner_client):
         "/zh-hans/log/drink/", {"amount_ml": "250", "next": "/zh-hans/today/"}, follow=True
     )
 
-    assert "饮水记录已保存：水 250 毫升" in response.content.decode()
+    assert "饮水记录已保存：250 毫升水" in response.content.decode()
