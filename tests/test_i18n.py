@@ -374,3 +374,15 @@ def test_a_chinese_readers_today_page_and_history_are_in_chinese(client):
     assert "今天的记录" in today and "睡前拉伸做完了" in today
     assert "Today's log" not in today and "Did my bedtime routine" not in today
     assert "Nothing logged yet." not in history
+
+
+def test_a_cramps_place_and_an_unnamed_supplement_read_in_chinese():
+    from cramps.models import CrampEpisode, IntakeEntry
+
+    episode = CrampEpisode(side=CrampEpisode.Side.LEFT, muscle=CrampEpisode.Muscle.CALF)
+    supplement = IntakeEntry(label="Supplement", magnesium_mg=200)
+    with translation.override(ZH):
+        assert episode.where == "左腿的小腿"
+        assert supplement.display_label == "补充剂"
+    assert episode.where == "left calf"
+    assert IntakeEntry(label="Magnesium citrate").display_label == "Magnesium citrate"

@@ -168,7 +168,10 @@ class CrampEpisode(_Entry):
         muscle = self.get_muscle_display().lower()
         if self.side == self.Side.BOTH:
             return _("%(muscle)s, both legs") % {"muscle": muscle}
-        return f"{self.get_side_display().lower()} {muscle}"
+        return _("%(side)s %(muscle)s") % {
+            "side": self.get_side_display().lower(),
+            "muscle": muscle,
+        }
 
     @property
     def duration_label(self) -> str:
@@ -323,7 +326,15 @@ class IntakeEntry(_Entry):
     def __str__(self):
         if self.food_id:
             return f"{self.servings:g} x {self.food.name}"
-        return self.label or "Supplement"
+        return str(self.display_label)
+
+    @property
+    def display_label(self) -> str:
+        """The name typed in; an unnamed supplement (stored as the English default, which the
+        API and exports keep) reads in the reader's language."""
+        if not self.label or self.label == DEFAULT_INTAKE_LABEL:
+            return _("Supplement")
+        return self.label
 
     def set_contents(self, food, servings, label: str, amounts: dict[str, int]) -> None:
         """What the entry is made of: a catalogue food times servings (one unless given), or

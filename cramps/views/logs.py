@@ -65,7 +65,7 @@ class Kind:
         (A model's `__str__` formats its time as stored, in UTC.)
         """
         if isinstance(entry, CheckIn):
-            return _("check-in of %(date)s") % {"date": date_format(entry.date, "D j M Y")}
+            return _("check-in of %(date)s") % {"date": date_format(entry.date, "DATE_FORMAT")}
         if isinstance(entry, CrampEpisode):
             # Every figure the quick save filled in, so it can be seen and changed.
             what = _("%(where)s, severity %(severity)s/10, %(duration)s, %(context)s") % {
@@ -83,7 +83,10 @@ class Kind:
         else:
             what = str(entry)
         when = timezone.localtime(getattr(entry, entry.TIME_FIELD))
-        return _("%(what)s, %(when)s") % {"what": what, "when": date_format(when, "D j M, H:i")}
+        return _("%(what)s, %(when)s") % {
+            "what": what,
+            "when": date_format(when, "WEEKDAY_DATETIME_FORMAT"),
+        }
 
 
 CRAMPS = Kind(
