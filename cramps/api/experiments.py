@@ -6,27 +6,18 @@ the fields' validators), so a bad value gets the web form's words. Results appea
 experiment is over (no peeking), as on the web page.
 """
 
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from cramps.insights import experiments as insights
 from cramps.models import Experiment
 from cramps.models import experiments as rules
 
-
-def _api_error(error: DjangoValidationError) -> serializers.ValidationError:
-    """The model's words per field; a rule about the whole experiment under `non_field_errors`,
-    as the schema documents (not Django's `__all__`)."""
-    detail = serializers.as_serializer_error(error)
-    if NON_FIELD_ERRORS in detail:
-        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
-    return serializers.ValidationError(detail)
+from .serializers import model_error
 
 
 class ExperimentSerializer(serializers.ModelSerializer):
@@ -68,7 +59,7 @@ class ExperimentSerializer(serializers.ModelSerializer):
             # The model's rules; the one-running constraint is in clean() with the same words.
             experiment.full_clean(validate_constraints=False)
         except DjangoValidationError as error:
-            raise _api_error(error) from None
+            raise model_error(error) from None
         return attrs
 
     def create(self, validated_data):
@@ -77,7 +68,7 @@ class ExperimentSerializer(serializers.ModelSerializer):
             # Another request may have started one since `validate()`: the rule's words, a 400.
             experiment.start()
         except DjangoValidationError as error:
-            raise _api_error(error) from None
+            raise model_error(error) from None
         return experiment
 
 

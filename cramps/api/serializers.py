@@ -10,6 +10,7 @@ What an intake entry is made of is `IntakeEntry.set_contents`, as in the web for
 
 import copy
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import exceptions, serializers
+from rest_framework.settings import api_settings
 
 from cramps.forms import choices
 from cramps.models import (
@@ -38,6 +40,16 @@ from cramps.reminders import schedule
 from cramps.validators import Between, rule_of
 
 from .fields import LibrarySlugField, LocalDateTimeField
+
+
+def model_error(error: DjangoValidationError) -> serializers.ValidationError:
+    """A model's ValidationError in the API's shape: its words per field, and a rule about the
+    whole entry under `non_field_errors`, as the schema documents (not Django's `__all__`)."""
+    detail = serializers.as_serializer_error(error)
+    if NON_FIELD_ERRORS in detail:
+        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
+    return serializers.ValidationError(detail)
+
 
 # Shortcut defaults: what a one-tap log fills in when the client leaves a field out. The
 # duration is the web form's default choice ("1-5 min").
@@ -90,7 +102,7 @@ class _LogSerializer(serializers.ModelSerializer):
         try:
             entry.clean()
         except DjangoValidationError as error:
-            raise serializers.ValidationError(serializers.as_serializer_error(error)) from None
+            raise model_error(error) from None
         changed = {
             f.name: getattr(entry, f.name)
             for f in fields
@@ -262,7 +274,7 @@ class IntakeEntrySerializer(_LogSerializer):
         try:
             contents.set_contents(food, servings, label, amounts)
         except DjangoValidationError as error:
-            raise serializers.ValidationError(serializers.as_serializer_error(error)) from None
+            raise model_error(error) from None
         fields = ["food", "servings", "label", *_MG_FIELDS]
         return super().validate({**attrs, **{n: getattr(contents, n) for n in fields}})
 
