@@ -124,3 +124,8 @@ def test_an_unknown_lang_gives_the_schema_in_english(client, lang):
     assert _checkin_create(schema)["responses"]["401"]["description"] == (
         "Not signed in, or a wrong token."
     )
+
+
+def test_the_docs_page_shows_an_operations_summary(client):
+    page = client.get("/api/docs/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Everything of the signed-in user as one JSON document (streamed)" in page
