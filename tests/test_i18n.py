@@ -386,3 +386,16 @@ def test_a_cramps_place_and_an_unnamed_supplement_read_in_chinese():
         assert supplement.display_label == "补充剂"
     assert episode.where == "left calf"
     assert IntakeEntry(label="Magnesium citrate").display_label == "Magnesium citrate"
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_every_language_defines_the_apps_named_date_formats(language):
+    """A named format a language's module lacks would print its own name as the date."""
+    import importlib
+
+    from django.utils.translation import to_locale
+
+    english = importlib.import_module("tracker.formats.en.formats")
+    names = {name for name in vars(english) if name.startswith("WEEKDAY_")}
+    module = importlib.import_module(f"tracker.formats.{to_locale(language)}.formats")
+    assert names and names <= set(vars(module))
