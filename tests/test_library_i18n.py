@@ -135,7 +135,8 @@ def test_where_the_english_says_traditional_the_chinese_says_so_too():
 def test_every_traditional_claim_in_chinese_is_labelled_unproven():
     with translation.override("zh-hans"):
         for point in ReliefTechnique.objects.exclude(traditional_claim=""):
-            assert point.traditional_claim.startswith("传统说法，未经证实："), point.slug
+            # The claim says whose it is; the page labels it unproven (test below).
+            assert point.traditional_claim.startswith("传统中医认为"), point.slug
             assert point.evidence_note.startswith("传统疗法，未经证实。"), point.slug
 
 
@@ -246,7 +247,9 @@ def test_a_chinese_reader_gets_the_technique_page_in_chinese(client):
 
     assert "委中穴" in page
     assert "中指指尖放在这个点上" in page
-    assert "传统说法，未经证实" in page
+    # The traditional claim is labelled unproven, once, before it.
+    assert page.count("传统说法，未经证实") == 1
+    assert page.index("传统说法，未经证实") < page.index("中医认为此穴")
     assert "Sit down and bend the cramped leg slightly." not in page
 
 
