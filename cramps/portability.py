@@ -219,6 +219,21 @@ def import_json(user, file) -> dict[str, int]:
     return counts
 
 
+# Room for the multipart envelope and the form's other fields around the file itself.
+_FORM_ROOM = 64 * 1024
+
+
+def upload_too_large(request) -> str:
+    """The refusal when a request's stated body is too big for an import, else "". Read before
+    anything parses the body (the CSRF check included): Django would save the whole upload to a
+    temporary file first. A body without a stated length reaches Django empty."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    return str(_too_large()) if length > MAX_IMPORT_BYTES + _FORM_ROOM else ""
+
+
 def _too_large() -> ImportRefused:
     return ImportRefused(
         _(

@@ -370,6 +370,31 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(owner_client, o
     assert not portability.has_data(owner)
 
 
+def test_a_body_stated_over_the_limit_is_refused_before_any_of_it_is_read(owner_client, owner):
+    """The test client's body refuses to be read past its real end: a parse of the stated length
+    would fail the request, so an answer with the size message proves nothing was read."""
+    stated = str(portability.MAX_IMPORT_BYTES * 3)
+    small = {"file": _upload(b"{}")}
+
+    response = owner_client.post("/profile/import/", small, CONTENT_LENGTH=stated)
+    api = owner_client.post("/api/v1/account/import/", small, CONTENT_LENGTH=stated)
+
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["file"]
+    assert "MB" in error and "nothing was imported" in error
+    assert api.status_code == 400 and "MB" in api.json()["detail"]
+    assert not portability.has_data(owner)
+
+
+def test_the_import_page_still_refuses_a_post_without_its_csrf_token(client, owner):
+    client.handler.enforce_csrf_checks = True
+    client.force_login(owner)
+
+    response = client.post("/profile/import/", {"file": _upload(b"{}")})
+
+    assert response.status_code == 403
+
+
 def test_the_size_limit_holds_for_a_file_that_does_not_say_its_size(owner):
     limit = portability.MAX_IMPORT_BYTES
     unsized = io.BytesIO(b'{"format": "crampless-export", "version": 1, "x": "' + b"x" * limit)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -67,6 +67,13 @@ class ImportView(APIView):
             ),
         },
     )
+    def initial(self, request, *args, **kwargs):
+        # Before authentication: a session's CSRF check would parse (and store) the whole body.
+        refusal = portability.upload_too_large(request) if request.method == "POST" else ""
+        if refusal:
+            raise exceptions.ParseError(refusal)
+        super().initial(request, *args, **kwargs)
+
     def post(self, request):
         upload = request.FILES.get("file")
         if upload is None:

@@ -7,6 +7,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET
 
 from cramps import portability
@@ -43,7 +44,19 @@ def export_zip(request):
 
 
 @login_required
+@csrf_exempt  # the CSRF check reads the body: the size comes first, then `_import_data`'s check
 def import_data(request):
+    refusal = portability.upload_too_large(request) if request.method == "POST" else ""
+    if refusal:
+        form = ImportForm(data={}, files={})
+        form.full_clean()
+        form.errors["file"] = form.error_class([refusal])
+        return _import_page(request, form)
+    return _import_data(request)
+
+
+@csrf_protect
+def _import_data(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -57,8 +70,13 @@ def import_data(request):
                 % {"rows": sum(n for kind, n in counts.items() if kind != "reminder_settings")},
             )
             return redirect("cramps:profile")
+    return _import_page(request, form)
+
+
+def _import_page(request, form):
     has_data = portability.has_data(request.user)
-    return render(request, "cramps/account/import.html", {"form": form, "has_data": has_data})
+    context = {"form": form, "has_data": has_data}
+    return render(request, "cramps/account/import.html", context)
 
 
 @login_required
