@@ -49,7 +49,8 @@ from cramps.models import (
     TechniqueTrial,
     User,
 )
-from cramps.reminders import schedule, timing
+from cramps.reminders import schedule
+from cramps.validators import known_zone
 
 FORMAT = "crampless-export"
 VERSION = 1
@@ -274,9 +275,10 @@ def _restore(user, document) -> dict[str, int]:
             field = User._meta.get_field(name)
             setattr(user, name, _to_python(field, profile[name], "profile", 1))
     # The profile's checks read the day in this zone: an unknown one is refused before them.
-    if not isinstance(user.timezone, str) or timing.zone_or_none(user.timezone) is None:
-        detail = _("“%s” is not readable") % user.timezone
-        raise ImportRefused(_row_error("profile", 1, detail, "timezone"))
+    try:
+        user.timezone = known_zone(user.timezone)
+    except ValidationError as exc:
+        raise ImportRefused(_row_error("profile", 1, exc, "timezone")) from None
     try:
         user.full_clean(exclude=["password", "username", "email"])
     except ValidationError as exc:

@@ -1,6 +1,7 @@
 import datetime as dt
 from decimal import Decimal
-from zoneinfo import ZoneInfo
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -23,6 +24,27 @@ TOO_LATE = _("This time is too far in the future.")
 
 
 WHOLE_NUMBER = _("Enter a whole number, e.g. 250.")
+
+
+@cache
+def _zones_by_lower_name() -> dict[str, str]:
+    return {name.lower(): name for name in available_timezones()}
+
+
+def known_zone(value) -> str:
+    """The IANA name of the zone `value` names, in any case ("europe/berlin" -> "Europe/Berlin"),
+    or a ValidationError: the one rule for a user's zone (the profile, sign-up and imports)."""
+    name = _zones_by_lower_name().get(value.strip().lower()) if isinstance(value, str) else None
+    if name is None:
+        raise ValidationError(
+            _(
+                "“%(value)s” is not a time zone we know. Pick one from the list, "
+                "for example Europe/Berlin or America/New_York."
+            ),
+            code="unknown_timezone",
+            params={"value": value},
+        )
+    return name
 
 
 def _not_too_early(value: dt.datetime) -> None:

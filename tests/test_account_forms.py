@@ -3,8 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from cramps.forms.accounts import _clean_timezone_name, switched_targets, timezone_choices
+from cramps.forms.accounts import switched_targets, timezone_choices
 from cramps.targets import default_targets
+from cramps.validators import known_zone
 
 FEMALE = {
     "drinks_target_ml": 1600,
@@ -46,13 +47,13 @@ def test_unspecified_sex_uses_the_lower_reference_values():
     [("Europe/Berlin", "Europe/Berlin"), ("  europe/berlin ", "Europe/Berlin"), ("utc", "UTC")],
 )
 def test_zone_names_are_stored_in_their_canonical_spelling(typed, stored):
-    assert _clean_timezone_name(typed) == stored
+    assert known_zone(typed) == stored
 
 
 @pytest.mark.parametrize("typed", ["", "Berlin", "Europe/Atlantis", "../../etc/passwd"])
 def test_unknown_zones_are_refused(typed):
     with pytest.raises(ValidationError, match="is not a time zone we know"):
-        _clean_timezone_name(typed)
+        known_zone(typed)
 
 
 def test_the_zone_list_offers_city_names_and_utc():

@@ -520,7 +520,23 @@ def test_a_deleted_users_session_never_signs_in_whoever_gets_the_id_next(client,
     assert other_browser.get("/profile/").status_code == 302
 
 
-@pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "", None, ["Europe/Berlin"], 7])
+def test_an_imported_zone_follows_the_profiles_rule_and_is_stored_by_its_own_name(
+    owner_client, owner
+):
+    source = UserFactory(username="source")
+    document = _export(source)
+    document["profile"]["timezone"] = "asia/shanghai"
+
+    response = owner_client.post("/profile/import/", {"file": _upload(document)})
+
+    assert response.status_code == 302
+    owner.refresh_from_db()
+    assert owner.timezone == "Asia/Shanghai"
+
+
+@pytest.mark.parametrize(
+    "zone", ["Mars/Olympus_Mons", "", None, ["Europe/Berlin"], 7, "posixrules"]
+)
 def test_a_profile_with_an_unknown_time_zone_gets_a_clear_message_and_imports_nothing(
     owner_client, owner, zone
 ):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from cramps.models import RoutineSlot, User
 from cramps.reminders import schedule
 from cramps.targets import default_targets
+from cramps.validators import known_zone
 
 from .rules import formfield_with_rules
 
@@ -42,30 +43,11 @@ TARGET_FIELDS = {
 
 
 @cache
-def _zones_by_lower_name() -> dict[str, str]:
-    return {name.lower(): name for name in available_timezones()}
-
-
-@cache
 def timezone_choices() -> list[str]:
     """Zones for the <datalist>: the Area/City names people pick from, plus UTC."""
     return sorted(n for n in available_timezones() if "/" in n and not n.startswith("Etc/")) + [
         "UTC"
     ]
-
-
-def _clean_timezone_name(value: str) -> str:
-    name = _zones_by_lower_name().get(value.strip().lower())
-    if name is None:
-        raise ValidationError(
-            _(
-                "“%(value)s” is not a time zone we know. Pick one from the list, "
-                "for example Europe/Berlin or America/New_York."
-            ),
-            code="unknown_timezone",
-            params={"value": value},
-        )
-    return name
 
 
 def _timezone_widget() -> forms.TextInput:
@@ -162,7 +144,7 @@ class SignupForm(_AllPasswordMessagesAtOnce, _CrispyMixin, auth_forms.UserCreati
         return User.objects.normalize_email(self.cleaned_data["email"])
 
     def clean_timezone(self):
-        return _clean_timezone_name(self.cleaned_data["timezone"])
+        return known_zone(self.cleaned_data["timezone"])
 
     def validate_unique(self):
         # The email's uniqueness is handled by `accounts.sign_up()`, out of sight.
@@ -302,7 +284,7 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
         )
 
     def clean_timezone(self):
-        return _clean_timezone_name(self.cleaned_data["timezone"])
+        return known_zone(self.cleaned_data["timezone"])
 
     # Quiet hours both or neither, pregnancy only with a matching sex: `User.clean()`.
 
