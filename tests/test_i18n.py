@@ -399,3 +399,14 @@ def test_every_language_defines_the_apps_named_date_formats(language):
     names = {name for name in vars(english) if name.startswith("WEEKDAY_")}
     module = importlib.import_module(f"tracker.formats.{to_locale(language)}.formats")
     assert names and names <= set(vars(module))
+
+
+def test_a_range_error_names_its_unit_in_chinese(client):
+    user = UserFactory(timezone="Asia/Shanghai", language=ZH)
+    client.force_login(user)
+
+    response = client.post("/zh-hans/log/drink/", {"amount_ml": "99999"})
+
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["amount_ml"]
+    assert "毫升" in error and "ml" not in error

@@ -50,19 +50,19 @@ class User(AbstractUser):
     bedtime = models.TimeField(default=dt.time(22, 30))
     wake_time = models.TimeField(default=dt.time(7, 0))
     drinks_target_ml = models.PositiveIntegerField(
-        default=_DEFAULTS.drinks_ml, validators=[Between(500, 5000, " ml")]
+        default=_DEFAULTS.drinks_ml, validators=[Between(500, 5000, _(" ml"))]
     )
     potassium_target_mg = models.PositiveIntegerField(
-        default=_DEFAULTS.potassium_mg, validators=[Between(0, 10000, " mg")]
+        default=_DEFAULTS.potassium_mg, validators=[Between(0, 10000, _(" mg"))]
     )
     calcium_target_mg = models.PositiveIntegerField(
-        default=_DEFAULTS.calcium_mg, validators=[Between(0, 2500, " mg")]
+        default=_DEFAULTS.calcium_mg, validators=[Between(0, 2500, _(" mg"))]
     )
     magnesium_target_mg = models.PositiveIntegerField(
-        default=_DEFAULTS.magnesium_mg, validators=[Between(0, 1000, " mg")]
+        default=_DEFAULTS.magnesium_mg, validators=[Between(0, 1000, _(" mg"))]
     )
     sodium_target_mg = models.PositiveIntegerField(
-        default=_DEFAULTS.sodium_mg, validators=[Between(0, 6000, " mg")]
+        default=_DEFAULTS.sodium_mg, validators=[Between(0, 6000, _(" mg"))]
     )
     sex = models.CharField(max_length=6, choices=Sex.choices, blank=True, default="")
     # Optional: only the calcium default depends on it (1,200 mg from 51 or 71, NIH ODS).

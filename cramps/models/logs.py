@@ -227,7 +227,7 @@ class HydrationEntry(_Entry):
         OTHER = "other", _("Other")
 
     at = models.DateTimeField(validators=[not_in_future])
-    amount_ml = models.PositiveIntegerField(validators=[Between(1, MAX_DRINK_ML, " ml")])
+    amount_ml = models.PositiveIntegerField(validators=[Between(1, MAX_DRINK_ML, _(" ml"))])
     drink = models.CharField(max_length=12, choices=Drink.choices, default=Drink.WATER)
     client_id = models.UUIDField(null=True, blank=True, help_text=CLIENT_ID_HELP)
 
@@ -280,16 +280,16 @@ class IntakeEntry(_Entry):
     )
     label = models.CharField(max_length=100, blank=True)
     potassium_mg = models.PositiveIntegerField(
-        default=0, validators=[Between(0, MAX_DIRECT_MG["potassium"], " mg")]
+        default=0, validators=[Between(0, MAX_DIRECT_MG["potassium"], _(" mg"))]
     )
     calcium_mg = models.PositiveIntegerField(
-        default=0, validators=[Between(0, MAX_DIRECT_MG["calcium"], " mg")]
+        default=0, validators=[Between(0, MAX_DIRECT_MG["calcium"], _(" mg"))]
     )
     magnesium_mg = models.PositiveIntegerField(
-        default=0, validators=[Between(0, MAX_DIRECT_MG["magnesium"], " mg")]
+        default=0, validators=[Between(0, MAX_DIRECT_MG["magnesium"], _(" mg"))]
     )
     sodium_mg = models.PositiveIntegerField(
-        default=0, validators=[Between(0, MAX_DIRECT_MG["sodium"], " mg")]
+        default=0, validators=[Between(0, MAX_DIRECT_MG["sodium"], _(" mg"))]
     )
 
     NOT_BOTH = _("Choose a food or enter the minerals yourself, not both.")
