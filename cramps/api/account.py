@@ -44,6 +44,13 @@ class ExportZipView(APIView):
 class ImportView(APIView):
     parser_classes = [MultiPartParser]
 
+    def initial(self, request, *args, **kwargs):
+        # Before authentication: a session's CSRF check would parse (and store) the whole body.
+        refusal = portability.upload_too_large(request) if request.method == "POST" else ""
+        if refusal:
+            raise exceptions.ParseError(refusal)
+        super().initial(request, *args, **kwargs)
+
     @extend_schema(
         summary=gettext_lazy(
             "Restore a JSON export into this account, which must hold no entries yet"
@@ -67,13 +74,6 @@ class ImportView(APIView):
             ),
         },
     )
-    def initial(self, request, *args, **kwargs):
-        # Before authentication: a session's CSRF check would parse (and store) the whole body.
-        refusal = portability.upload_too_large(request) if request.method == "POST" else ""
-        if refusal:
-            raise exceptions.ParseError(refusal)
-        super().initial(request, *args, **kwargs)
-
     def post(self, request):
         upload = request.FILES.get("file")
         if upload is None:
