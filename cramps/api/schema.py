@@ -11,6 +11,7 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
+from cramps.text import sentences
 from cramps.validators import EARLIEST_PATTERN, from_earliest
 
 _DETAIL = {
@@ -67,14 +68,6 @@ class AutoSchema(openapi.AutoSchema):
         return responses
 
 
-def _join(*sentences) -> str:
-    """Sentences one after another: a space after an English one, none after a Chinese "。"."""
-    text = ""
-    for sentence in (str(s) for s in sentences if s):
-        text += sentence if not text or text.endswith("。") else f" {sentence}"
-    return text
-
-
 def _limits_in_words(field, schema: dict) -> dict:
     """The limits OpenAPI has no keyword for, as a pattern and in words: the floor of every
     logged date and time (`cramps.validators.EARLIEST`), and the decimals a number may have.
@@ -91,4 +84,4 @@ def _limits_in_words(field, schema: dict) -> dict:
         words = _("At most %(places)s decimals.") % {"places": field.decimal_places}
     if words is None:
         return schema
-    return {**schema, "description": _join(schema.get("description"), words)}
+    return {**schema, "description": sentences(schema.get("description"), words)}

@@ -49,6 +49,7 @@ from cramps.models import (
 from cramps.models.library import BEDTIME_ROUTINE_SLUG
 from cramps.models.reminders import ReminderKind
 from cramps.targets import MINERAL_NAMES, potassium_caution
+from cramps.text import sentences
 
 from .timing import (
     SUPERSEDE_WINDOW,
@@ -336,12 +337,10 @@ class _Composer:
         if food.note and (
             mineral in (food.note_en or "").lower() or str(name).lower() in food.note.lower()
         ):
-            sentence = _one_after_another(sentence, food.note)
+            sentence = sentences(sentence, food.note)
         if mineral == "potassium":
-            sentence = _one_after_another(sentence, potassium_caution())
-        return _one_after_another(
-            sentence, _("Good for general health; its effect on cramps is unproven.")
-        )
+            sentence = sentences(sentence, potassium_caution())
+        return sentences(sentence, _("Good for general health; its effect on cramps is unproven."))
 
     def _richest_food(self, mineral: str) -> FoodItem | None:
         """The first food by (most of the mineral, display order, slug), read once per batch.
@@ -558,12 +557,6 @@ def _recent_cramps(user_ids, now) -> dict[int, list[tuple[str, str, str]]]:
 
 
 # Words
-
-
-def _one_after_another(first: str, second: str) -> str:
-    """Two sentences in a row, as the language writes them (English: a space between)."""
-    # Translators: two whole sentences, one after the other. Chinese needs no space after "。".
-    return _("%(first)s %(second)s") % {"first": first, "second": second}
 
 
 def in_language_of(user):
