@@ -27,7 +27,7 @@ from cramps.validators import (
     plannable,
 )
 
-from .base import UserOwnedQuerySet
+from .base import ChoiceLabels, UserOwnedQuerySet
 from .library import FoodItem, ReliefTechnique
 
 MAX_NOTES = 10_000
@@ -68,7 +68,7 @@ class CrampEpisodeQuerySet(EntryQuerySet):
         return self.prefetch_related(models.Prefetch("trials", queryset=trials))
 
 
-class _Entry(models.Model):
+class _Entry(ChoiceLabels, models.Model):
     TIME_FIELD = "at"
     DETAILS = ()  # the relations `with_details()` reads with the rows
 
@@ -198,7 +198,7 @@ class CrampEpisode(_Entry):
         return self.duration_seconds > self.LONG_CRAMP_SECONDS
 
 
-class TechniqueTrial(models.Model):
+class TechniqueTrial(ChoiceLabels, models.Model):
     """A technique tried during one episode, and whether it helped."""
 
     class Outcome(models.TextChoices):
@@ -446,7 +446,7 @@ class CheckInQuerySet(UserOwnedQuerySet):
         return checkin
 
 
-class CheckIn(models.Model):
+class CheckIn(ChoiceLabels, models.Model):
     """The day's prevention habits, one row per user per local date."""
 
     # The habits of the check-in, each from a prevention tip (fixtures/tips.json).
