@@ -64,7 +64,14 @@ class EntryQuerySet(UserOwnedQuerySet):
 class CrampEpisodeQuerySet(EntryQuerySet):
     def with_details(self):
         """Each episode's trials with their technique: one more query for any number of rows."""
-        trials = TechniqueTrial.objects.select_related("technique")
+        # A list shows each technique's name only: its steps, cautions and notes (JSON and long
+        # text, in every language) stay in the database, not decoded for every trial.
+        long_text = [
+            f"technique__{field.attname}"
+            for field in ReliefTechnique._meta.concrete_fields
+            if isinstance(field, models.JSONField | models.TextField)
+        ]
+        trials = TechniqueTrial.objects.select_related("technique").defer(*long_text)
         return self.prefetch_related(models.Prefetch("trials", queryset=trials))
 
 
