@@ -180,3 +180,25 @@ def test_entries_logged_at_the_same_minute_page_newest_first_with_none_lost(owne
         rows = owner_client.get(f"/history/drinks/?page={page}").context["page"].object_list
         shown += [row.amount_ml for row in rows]
     assert shown == list(range(330, 300, -1))  # the last saved first, each once
+
+
+@pytest.mark.parametrize("prefix", ["", "/zh-hans"])
+def test_each_row_links_to_its_own_edit_and_delete_pages_in_the_pages_language(
+    owner_client, owner, prefix
+):
+    drinks = [HydrationFactory(user=owner, at=NOW - dt.timedelta(hours=n)) for n in (1, 2)]
+    text = owner_client.get(f"{prefix}/history/drinks/").content.decode()
+    for drink in drinks:
+        assert f'href="{prefix}/log/drink/{drink.pk}/?next={prefix}/history/drinks/"' in text
+        assert f'href="{prefix}/log/drink/{drink.pk}/delete/?next={prefix}/history/drinks/"' in text
+
+
+def test_a_choice_shows_its_label_in_the_readers_language_and_an_unknown_value_as_stored():
+    from django.utils import translation
+
+    drink = HydrationEntry(drink=HydrationEntry.Drink.WATER)
+    assert drink.get_drink_display() == "Water"
+    with translation.override("zh-hans"):
+        assert drink.get_drink_display() == str(HydrationEntry.Drink.WATER.label)
+        assert drink.get_drink_display() != "Water"
+    assert HydrationEntry(drink="juice-old").get_drink_display() == "juice-old"

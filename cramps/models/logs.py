@@ -27,7 +27,7 @@ from cramps.validators import (
     plannable,
 )
 
-from .base import UserOwnedQuerySet
+from .base import ChoiceLabels, UserOwnedQuerySet
 from .library import FoodItem, ReliefTechnique
 
 MAX_NOTES = 10_000
@@ -64,11 +64,18 @@ class EntryQuerySet(UserOwnedQuerySet):
 class CrampEpisodeQuerySet(EntryQuerySet):
     def with_details(self):
         """Each episode's trials with their technique: one more query for any number of rows."""
-        trials = TechniqueTrial.objects.select_related("technique")
+        # A list shows each technique's name only: its steps, cautions and notes (JSON and long
+        # text, in every language) stay in the database, not decoded for every trial.
+        long_text = [
+            f"technique__{field.attname}"
+            for field in ReliefTechnique._meta.concrete_fields
+            if isinstance(field, models.JSONField | models.TextField)
+        ]
+        trials = TechniqueTrial.objects.select_related("technique").defer(*long_text)
         return self.prefetch_related(models.Prefetch("trials", queryset=trials))
 
 
-class _Entry(models.Model):
+class _Entry(ChoiceLabels, models.Model):
     TIME_FIELD = "at"
     DETAILS = ()  # the relations `with_details()` reads with the rows
 
@@ -198,7 +205,7 @@ class CrampEpisode(_Entry):
         return self.duration_seconds > self.LONG_CRAMP_SECONDS
 
 
-class TechniqueTrial(models.Model):
+class TechniqueTrial(ChoiceLabels, models.Model):
     """A technique tried during one episode, and whether it helped."""
 
     class Outcome(models.TextChoices):
@@ -446,7 +453,7 @@ class CheckInQuerySet(UserOwnedQuerySet):
         return checkin
 
 
-class CheckIn(models.Model):
+class CheckIn(ChoiceLabels, models.Model):
     """The day's prevention habits, one row per user per local date."""
 
     # The habits of the check-in, each from a prevention tip (fixtures/tips.json).
