@@ -10,6 +10,7 @@ import socket
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
 
@@ -116,6 +117,15 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def fresh_page_cache():
+    """Visitors' relief pages are cached per language: a test that reads them starts and ends
+    with an empty cache, so no page served in one language leaks into the next test."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -2,23 +2,13 @@
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import translation
 
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_page_cache")]
 
 ZH = "zh-hans"
-
-
-@pytest.fixture(autouse=True)
-def _english_after():
-    cache.clear()
-    yield
-    cache.clear()
-    # A request leaves its language active in the thread: later tests reverse URLs in English.
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _lang(response) -> str:

@@ -7,27 +7,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.conf import settings
-from django.core.cache import cache
 from django.utils import translation
 
 from cramps.models import IntakeEntry
 from tests.factories import CrampEpisodeFactory, HydrationFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_page_cache")]
 
 ZH = "zh-hans"
 # 09:00 UTC on Tuesday 10 March 2026 is 17:00 in Shanghai, the same day.
 NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=ZoneInfo("UTC"))
-
-
-@pytest.fixture(autouse=True)
-def _english_after():
-    cache.clear()
-    yield
-    cache.clear()
-    # A request leaves its language active in the thread: later tests reverse URLs in English.
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
