@@ -42,6 +42,9 @@ def test_water_logged_offline_waits_then_is_sent_exactly_once(page, context, liv
     page.reload()  # now kept on the device, as the person's own page
 
     context.set_offline(True)
+    # Chromium's offline emulation can reach a freshly reloaded page a moment after its first
+    # script runs: the API is refused outright too, as it would be with no signal at all.
+    context.route("**/api/**", lambda route: route.abort("internetdisconnected"))
     page.reload()
     page.get_by_role("button", name="+250 ml").click()
     expect(page.locator("[data-outbox]")).to_contain_text("1 entry is kept on this device")
@@ -49,6 +52,7 @@ def test_water_logged_offline_waits_then_is_sent_exactly_once(page, context, liv
     expect(page.locator("[data-outbox]")).to_contain_text("1 entry is kept on this device")
     assert HydrationEntry.objects.count() == 0
 
+    context.unroute("**/api/**")
     context.set_offline(False)
     page.evaluate("() => window.crampless.outbox.flush()")
     expect(page.locator("[data-outbox]")).to_have_count(0)
